@@ -1,0 +1,101 @@
+//! Sign-up, sign-in, sign-out and the current account.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::AccountView;
+
+/// Creates an account and signs it in.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
+    use crate::server::accounts::{self, PasswordHash};
+    use crate::server::{AppState, session};
+    use crate::validation::{validate_login, validate_new_password};
+
+    let state = AppState::from_context();
+    let session = session::from_request().await?;
+    let login = validate_login(&login)?;
+    validate_new_password(&password)?;
+
+    let hash = PasswordHash(state.passwords.hash(password).await?);
+    let account = accounts::create(&state.db, login, &hash)
+        .await?
+        .ok_or(AppError::LoginTaken)?;
+    session::sign_in(&session, &account).await?;
+    tracing::info!(account_id = account.id, "account created");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Checks login and password. Unknown logins and wrong passwords get the
+/// same answer after the same amount of work.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
+    use crate::server::accounts::{self, PasswordHash};
+    use crate::server::password::Verified;
+    use crate::server::{AppState, session};
+    use crate::validation::{LOGIN_MAX, validate_offered_password};
+
+    let state = AppState::from_context();
+    let session = session::from_request().await?;
+    let login = login.trim();
+    if login.is_empty() {
+        return Err(AppError::validation("login", "Enter your login"));
+    }
+    if login.chars().count() > LOGIN_MAX {
+        return Err(AppError::validation(
+            "login",
+            format!("Login must be at most {LOGIN_MAX} characters long"),
+        ));
+    }
+    validate_offered_password(&password)?;
+
+    let found = accounts::find_with_hash(&state.db, login).await?;
+    let (account, stored) = match found {
+        Some((account, hash)) => (Some(account), Some(hash.0)),
+        None => (None, None),
+    };
+    let verdict = state.passwords.verify(password.clone(), stored).await?;
+    let Some(account) = account.filter(|_| verdict != Verified::No) else {
+        tracing::info!("sign-in refused");
+        return Err(AppError::InvalidCredentials);
+    };
+    if verdict == Verified::YesRehash {
+        let hash = PasswordHash(state.passwords.hash(password).await?);
+        accounts::set_password_hash(&state.db, account.id, &hash).await?;
+        tracing::info!(
+            account_id = account.id,
+            "password rehashed with current parameters"
+        );
+    }
+    session::sign_in(&session, &account).await?;
+    tracing::info!(account_id = account.id, "signed in");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Ends the current session server-side.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::session;
+
+    let session = session::from_request().await?;
+    session::sign_out(&session).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in account, or `Unauthorized`.
+#[server(endpoint = "current_account")]
+pub async fn current_account() -> Result<AccountView, AppError> {
+    use crate::server::{AppState, session};
+
+    let state = AppState::from_context();
+    let session = session::from_request().await?;
+    let account = session::current_account(&session, &state.db).await?;
+    Ok(AccountView {
+        login: account.login,
+        // No second factor can be set up yet; the set-up issue adds it.
+        two_factor_enabled: false,
+    })
+}

@@ -1,0 +1,132 @@
+//! The one error type that crosses the wire. Its variants drive the UI; the
+//! details of internal failures are logged on the server and never sent.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    /// Wrong password and unknown login look exactly alike.
+    #[error("Invalid login or password")]
+    InvalidCredentials,
+    #[error("This login is already taken. Choose another one")]
+    LoginTaken,
+    /// No session, an expired one, or one that was ended elsewhere.
+    #[error("Please sign in to continue")]
+    Unauthorized,
+    /// A field failed validation; `field` names the form field.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// The request could not be read (missing or malformed arguments).
+    #[error("Invalid request: {message}")]
+    BadRequest { message: String },
+    #[error("Too many attempts. Try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
+    /// Too many password hashes queued: shed load instead of queueing forever.
+    #[error("The server is busy. Please try again in a moment")]
+    Overloaded,
+    /// The browser could not reach the server.
+    #[error("Could not reach the server. Check your connection and try again")]
+    Network,
+    #[error("Something went wrong on our side. Please try again")]
+    Internal,
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status an API client sees for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::InvalidCredentials | Self::Unauthorized => 401,
+            Self::LoginTaken => 409,
+            Self::Validation { .. } | Self::BadRequest { .. } => 400,
+            Self::RateLimited { .. } => 429,
+            Self::Overloaded => 503,
+            Self::Network => 502,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The message for people, whichever variant this is.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// The field this error belongs to, for forms that show it beside the input.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => Self::BadRequest { message },
+            ServerFnErrorErr::Request(_) => Self::Network,
+            // Registration, serialization and response failures are ours,
+            // not the person's: say so without details.
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+
+    /// Database failures are logged with their details and reach the
+    /// client only as `Internal`.
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            tracing::error!(%error, "database error");
+            Self::Internal
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(error: tower_sessions::session::Error) -> Self {
+            tracing::error!(%error, "session store error");
+            Self::Internal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_form_is_tagged_snake_case() {
+        let json = serde_json::to_value(AppError::RateLimited { retry_after: 30 }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": "rate_limited", "retry_after": 30})
+        );
+        let back: AppError = serde_json::from_value(json).unwrap();
+        assert_eq!(back, AppError::RateLimited { retry_after: 30 });
+    }
+
+    #[test]
+    fn argument_errors_are_bad_requests_not_internal() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "missing field `password`".into(),
+        ));
+        assert_eq!(err.status(), 400);
+        assert!(err.message().contains("missing field `password`"));
+    }
+}

@@ -1,0 +1,58 @@
+//! Twofold: everything the browser and the server share. Components, pages,
+//! wire types and server functions live here; server-only code sits in
+//! `server`, behind the `ssr` feature.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod types;
+pub mod validation;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/twofold.css" />
+        <Title text="Twofold" />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                // Pages that need an account render only after the account
+                // is known (Async), so an anonymous visit gets a real 302.
+                <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/signup") view=SignupPage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,65 @@
+//! The dashboard: a top bar with the login, Settings (top-right) and
+//! Sign out, and the Settings frame.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::auth::{SignOut, current_account};
+use crate::components::{FormError, SettingsFrame};
+use crate::error::AppError;
+use crate::types::AccountView;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let account = Resource::new(|| (), |_| current_account());
+
+    view! {
+        <Title text="Dashboard · Twofold" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(account) => view! { <Dashboard account /> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(error) => view! {
+                        <main class="narrow"><p role="alert">{error.message()}</p></main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(account: AccountView) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
+    let settings_open = RwSignal::new(false);
+    let login = account.login.clone();
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Twofold"</a>
+            <span class="who" aria-label="Signed in as">{login.clone()}</span>
+            <button
+                type="button"
+                class="settings-button"
+                aria-expanded=move || settings_open.get().to_string()
+                aria-controls="settings"
+                on:click=move |_| settings_open.update(|open| *open = !*open)
+            >
+                "Settings"
+            </button>
+            <ActionForm action=sign_out attr:class="inline">
+                <button type="submit" class="secondary">"Sign out"</button>
+            </ActionForm>
+        </header>
+        <main class="wide">
+            <h1>"Welcome, " {login}</h1>
+            <FormError error=sign_out_error />
+            <Show when=move || settings_open.get()>
+                <SettingsFrame account=account.clone() />
+            </Show>
+        </main>
+    }
+}

@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="narrow">
+            <h1>"Page not found"</h1>
+            <p><a href="/">"Back to the dashboard"</a></p>
+        </main>
+    }
+}

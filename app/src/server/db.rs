@@ -1,0 +1,155 @@
+//! The database: SQLite by default, PostgreSQL when the URL says so.
+//!
+//! Queries go through one `AnyPool` and use `$N` placeholders, which both
+//! backends accept, so there is one code path wherever the SQL is the same.
+//! Schemas differ slightly (identity columns, blob types), hence one
+//! migrations folder per backend.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{AnyPool, Executor};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err("DATABASE_URL must start with sqlite:, postgres:// or postgresql://".into())
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// The URL of the SQLite file inside `data_dir`, creating the directory.
+pub fn sqlite_url_in(data_dir: &Path) -> Result<String, String> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", data_dir.display()))?;
+    let dir = data_dir
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve data directory {}: {e}", data_dir.display()))?;
+    let file = dir.join("twofold.db");
+    let path = file
+        .to_str()
+        .filter(|p| !p.contains(['?', '#']))
+        .ok_or_else(|| {
+            format!(
+                "unsupported characters in data directory path {}",
+                dir.display()
+            )
+        })?;
+    Ok(format!("sqlite://{path}?mode=rwc"))
+}
+
+/// Opens the pool, applies the migrations and returns the session store on
+/// the same database.
+pub async fn connect(url: &str, max_connections: u32) -> Result<(Db, Sessions), sqlx::Error> {
+    install_default_drivers();
+    let backend =
+        Backend::of_url(url).map_err(|message| sqlx::Error::Configuration(message.into()))?;
+    match backend {
+        Backend::Sqlite => {
+            // WAL lets readers proceed during a write; it is a property of the
+            // file, so set it once before the pools open. The 5 s busy
+            // timeout is sqlx's default for every connection.
+            let options = SqliteConnectOptions::from_str(url)?
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true);
+            let typed = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .connect_with(options)
+                .await?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+            let store = SqliteStore::new(typed);
+            store.migrate().await?;
+            Ok((Db { pool, backend }, Sessions::Sqlite(store)))
+        }
+        Backend::Postgres => {
+            let typed = PgPoolOptions::new()
+                .max_connections(max_connections.div_ceil(4).max(2))
+                .connect(url)
+                .await?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .connect(url)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            let store = PostgresStore::new(typed);
+            store.migrate().await?;
+            Ok((Db { pool, backend }, Sessions::Postgres(store)))
+        }
+    }
+}
+
+/// The tower-sessions store for whichever backend is in use. The sqlx store
+/// crate has one type per backend; this enum lets the rest of the app name
+/// one type.
+#[derive(Debug, Clone)]
+pub enum Sessions {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+#[async_trait::async_trait]
+impl SessionStore for Sessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.create(record).await,
+            Self::Postgres(store) => store.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.save(record).await,
+            Self::Postgres(store) => store.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(store) => store.load(id).await,
+            Self::Postgres(store) => store.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.delete(id).await,
+            Self::Postgres(store) => store.delete(id).await,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Input rules shared by the browser (early hints) and the server (the
+//! authority). Both sides call the same functions.
+
+use crate::error::AppError;
+
+pub const LOGIN_MIN: usize = 3;
+pub const LOGIN_MAX: usize = 64;
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 1024;
+
+/// A login is 3-64 characters of ASCII letters, digits, `.`, `_`, `-`, `@`.
+/// Logins are compared exactly as typed after trimming surrounding spaces.
+pub fn validate_login(login: &str) -> Result<&str, AppError> {
+    let login = login.trim();
+    let len = login.chars().count();
+    if len < LOGIN_MIN || len > LOGIN_MAX {
+        return Err(AppError::validation(
+            "login",
+            format!("Login must be {LOGIN_MIN} to {LOGIN_MAX} characters long"),
+        ));
+    }
+    if !login
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        return Err(AppError::validation(
+            "login",
+            "Login may contain only letters, digits, '.', '_', '-' and '@'",
+        ));
+    }
+    Ok(login)
+}
+
+/// Passwords are taken as typed (no trimming); length is counted in
+/// characters so that non-ASCII passwords are measured as people see them.
+pub fn validate_new_password(password: &str) -> Result<(), AppError> {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        return Err(AppError::validation(
+            "password",
+            format!("Password must be at least {PASSWORD_MIN} characters long"),
+        ));
+    }
+    if len > PASSWORD_MAX {
+        return Err(AppError::validation(
+            "password",
+            format!("Password must be at most {PASSWORD_MAX} characters long"),
+        ));
+    }
+    Ok(())
+}
+
+/// A password offered at sign-in: only the upper bound is checked, so an
+/// oversized input is refused before any hashing work.
+pub fn validate_offered_password(password: &str) -> Result<(), AppError> {
+    if password.is_empty() {
+        return Err(AppError::validation("password", "Enter your password"));
+    }
+    if password.chars().count() > PASSWORD_MAX {
+        return Err(AppError::validation(
+            "password",
+            format!("Password must be at most {PASSWORD_MAX} characters long"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_accepts_the_allowed_alphabet_and_trims() {
+        assert_eq!(validate_login("  ana.b_c-d@x  ").unwrap(), "ana.b_c-d@x");
+        assert!(validate_login("abc").is_ok());
+        assert!(validate_login(&"a".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn login_refuses_bad_length_and_characters() {
+        for bad in [
+            "",
+            "ab",
+            &"a".repeat(65),
+            "has space",
+            "semi;colon",
+            "ünï",
+            "tab\tx",
+            "a:b",
+        ] {
+            let err = validate_login(bad).unwrap_err();
+            assert_eq!(err.field(), Some("login"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn new_password_bounds_count_characters() {
+        assert!(validate_new_password("123456789").is_err());
+        assert!(validate_new_password("1234567890").is_ok());
+        assert!(validate_new_password(&"é".repeat(1024)).is_ok());
+        assert!(validate_new_password(&"é".repeat(1025)).is_err());
+        // Ten characters that are more than ten bytes are long enough.
+        assert!(validate_new_password("ééééééééé").is_err());
+        assert!(validate_new_password("éééééééééé").is_ok());
+    }
+
+    #[test]
+    fn offered_password_refuses_empty_and_oversized() {
+        assert!(validate_offered_password("").is_err());
+        assert!(validate_offered_password("short").is_ok());
+        assert!(validate_offered_password(&"x".repeat(1025)).is_err());
+    }
+}

@@ -1,0 +1,65 @@
+//! Operator configuration: every flag also reads an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "server",
+    version,
+    about = "Twofold: a self-hostable account dashboard with two-factor authentication"
+)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "TWOFOLD_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Directory for the SQLite database and generated keys; created on
+    /// first run.
+    #[arg(long, env = "TWOFOLD_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// PostgreSQL URL (postgres://user@host/db). When unset, Twofold uses
+    /// SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Issuer name shown in authenticator apps.
+    #[arg(long, env = "TWOFOLD_ISSUER", default_value = "Twofold")]
+    pub issuer: String,
+
+    /// Log filter, e.g. `info`, `debug`, `twofold=trace,info`.
+    #[arg(long, env = "TWOFOLD_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log line format.
+    #[arg(long, env = "TWOFOLD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Mark cookies `Secure` (set this when serving behind TLS).
+    #[arg(long, env = "TWOFOLD_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Directory holding the built site (`pkg/` with wasm, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Largest database connection pool per process.
+    #[arg(long, env = "TWOFOLD_DB_POOL", default_value_t = 16)]
+    pub db_pool: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// A configuration with every default, for tests and embedding.
+    pub fn defaults() -> Self {
+        Self::parse_from(["server"])
+    }
+}

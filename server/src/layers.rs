@@ -1,0 +1,90 @@
+//! Request and response layers of our own: cross-site request refusal and
+//! HTTP statuses for server function errors.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use app::error::AppError;
+
+/// Server functions have no CSRF protection of their own. Browsers say
+/// where a request comes from; a state-changing request from another site
+/// is refused. (SameSite=Lax cookies are the second line.)
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && is_cross_site(&request) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Cross-site requests are not allowed",
+        );
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false; // Non-browser clients send no Origin; cookies are SameSite.
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    origin_host.is_none() || origin_host != host
+}
+
+/// Server function errors leave `server_fn` as 500 whatever they are.
+/// Give API clients the status the error stands for (400, 401, 409, 429 with
+/// `Retry-After`...). Plain HTML form posts are redirects and pass through.
+pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"))
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited { retry_after } = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A JSON error body in the same shape as `AppError`'s, for the layers
+/// that answer before any server function runs.
+pub fn json_error(status: StatusCode, kind: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": kind, "message": message });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}

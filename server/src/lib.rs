@@ -1,0 +1,130 @@
+//! The Twofold server: configuration, router and layers. `main.rs` only
+//! parses the configuration and serves; tests call [`build`] directly.
+
+pub mod config;
+pub mod layers;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+use leptos::config::{Env, LeptosOptions};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::server::db::{self, Backend};
+use app::server::password::Passwords;
+use app::server::{AppState, Settings};
+use app::{App, shell};
+
+pub use config::Config;
+
+/// Largest request body accepted; far above any form of ours.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Sessions end after this long without a request.
+const SESSION_IDLE: time::Duration = time::Duration::hours(12);
+
+/// A ready-to-serve app: the router and the state behind it.
+pub struct Twofold {
+    pub router: Router,
+    pub state: AppState,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Storage(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Connects the database (creating and migrating it if needed) and builds
+/// the router with every layer.
+pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
+    let url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => db::sqlite_url_in(&config.data_dir).map_err(StartupError::Storage)?,
+    };
+    let backend = Backend::of_url(&url).map_err(StartupError::Storage)?;
+    let (db, sessions) = db::connect(&url, config.db_pool).await?;
+    tracing::info!(?backend, "database ready, migrations applied");
+
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let leptos_options = LeptosOptions::builder()
+        .output_name("twofold")
+        .site_root(config.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(Env::PROD)
+        .build();
+    let state = AppState {
+        leptos_options,
+        db,
+        passwords: Arc::new(Passwords::new(cores)),
+        settings: Arc::new(Settings {
+            issuer: config.issuer.clone(),
+        }),
+    };
+
+    // The `__Host-` prefix pins the cookie to this origin, but browsers
+    // accept it only on Secure cookies.
+    let cookie_name = if config.secure_cookies {
+        "__Host-twofold"
+    } else {
+        "twofold"
+    };
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(cookie_name)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+
+    let routes = generate_route_list(App);
+    let router = Router::new()
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(layers::server_fn_error_status))
+        .layer(session_layer)
+        .layer(middleware::from_fn(layers::refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state.clone());
+    Ok(Twofold { router, state })
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

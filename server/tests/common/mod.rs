@@ -1,0 +1,221 @@
+//! Test harness: a real Twofold server on a random port, on a fresh SQLite
+//! file or a fresh PostgreSQL database, and a small HTTP client that keeps
+//! the session cookie the way a browser does.
+
+#![allow(dead_code)] // Each test binary uses its own part of the harness.
+
+use std::net::SocketAddr;
+
+use reqwest::header::HeaderMap;
+use server::{Config, Twofold};
+use sqlx::Connection;
+
+pub use app::server::AppState;
+
+/// Runs each named `async fn name(backend: Backend)` once on SQLite and once
+/// on PostgreSQL, as `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests may create databases on. `scripts/test`
+/// starts a private cluster and sets it; running PostgreSQL tests without
+/// it is an error, not a silent skip.
+pub const POSTGRES_ENV: &str = "TWOFOLD_TEST_POSTGRES";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub config: Config,
+    _data_dir: tempfile::TempDir,
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temporary directory");
+    let mut config = Config::defaults();
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    // A directory that does not exist yet: the server must create it.
+    config.data_dir = data_dir.path().join("data");
+    config.database_url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(fresh_postgres_database().await),
+    };
+    config.secure_cookies = false;
+    adjust(&mut config);
+
+    let Twofold { router, state } = server::build(&config).await.expect("server builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { server::serve(listener, router).await });
+    TestApp {
+        addr,
+        state,
+        config,
+        _data_dir: data_dir,
+    }
+}
+
+async fn fresh_postgres_database() -> String {
+    let admin = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
+        panic!("{POSTGRES_ENV} must name a PostgreSQL server (scripts/test starts one)")
+    });
+    let name = format!("twofold_test_{:016x}", rand::random::<u64>());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let (server, _) = admin
+        .rsplit_once('/')
+        .expect("URL ends with a database name");
+    format!("{server}/{name}")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client with no cookie yet, like a fresh browser profile.
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: format!("http://{}", self.addr),
+            cookie: None,
+        }
+    }
+
+    /// A client that has signed up as `login` and is signed in.
+    pub async fn signed_up(&self, login: &str, password: &str) -> Client {
+        let mut client = self.client();
+        let reply = client
+            .call("sign_up", &[("login", login), ("password", password)])
+            .await;
+        assert_eq!(reply.status, 200, "sign-up failed: {}", reply.body);
+        client
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    /// `name=value` of the session cookie, as a browser would send it.
+    pub cookie: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every `Set-Cookie` header of the response.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+}
+
+impl Client {
+    /// Calls a server function the way the hydrated app does (form-encoded
+    /// body, JSON answer).
+    pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Reply {
+        let request = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .header("accept", "application/json")
+            .form(form);
+        self.send(request).await
+    }
+
+    /// Posts a form the way a browser without JavaScript does.
+    pub async fn post_form(
+        &mut self,
+        function: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> Reply {
+        let request = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{}{referer}", self.base))
+            .form(form);
+        self.send(request).await
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let request = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html");
+        self.send(request).await
+    }
+
+    pub async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Reply {
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        let reply = Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap_or_default(),
+        };
+        for set_cookie in reply.set_cookies() {
+            let pair = set_cookie.split(';').next().unwrap_or_default().trim();
+            if pair.starts_with("twofold=") || pair.starts_with("__Host-twofold=") {
+                let removed = set_cookie.to_ascii_lowercase().contains("max-age=0");
+                self.cookie = (!removed).then(|| pair.to_owned());
+            }
+        }
+        reply
+    }
+}
