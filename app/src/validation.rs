@@ -13,7 +13,7 @@ pub const PASSWORD_MAX: usize = 1024;
 pub fn validate_login(login: &str) -> Result<&str, AppError> {
     let login = login.trim();
     let len = login.chars().count();
-    if len < LOGIN_MIN || len > LOGIN_MAX {
+    if !(LOGIN_MIN..=LOGIN_MAX).contains(&len) {
         return Err(AppError::validation(
             "login",
             format!("Login must be {LOGIN_MIN} to {LOGIN_MAX} characters long"),

@@ -30,7 +30,7 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_ISSUER", default_value = "Twofold")]
     pub issuer: String,
 
-    /// Log filter, e.g. `info`, `debug`, `twofold=trace,info`.
+    /// Log filter, e.g. `info`, `debug`, `app=trace,server=debug,info`.
     #[arg(long, env = "TWOFOLD_LOG", default_value = "info")]
     pub log: String,
 

@@ -1,0 +1,75 @@
+import { defineConfig } from '@playwright/test';
+
+// Twofold's browser suite. Every flow runs against a release server on
+// SQLite and one on PostgreSQL, hydrated and (where the flow allows) with
+// JavaScript off. scripts/test sets the ports and the PostgreSQL URL; the
+// browser is Debian's Chromium, never a downloaded one.
+
+const sqlitePort = Number(process.env.TWOFOLD_E2E_SQLITE_PORT ?? 3101);
+const postgresPort = Number(process.env.TWOFOLD_E2E_POSTGRES_PORT ?? 3102);
+const postgresUrl = process.env.TWOFOLD_E2E_POSTGRES_URL;
+if (!postgresUrl) {
+  throw new Error('TWOFOLD_E2E_POSTGRES_URL must name a fresh PostgreSQL database (scripts/test sets it)');
+}
+
+const server = '../target/release/server --site-root ../target/site --log warn';
+const chromium = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+const backends = [
+  { name: 'sqlite', port: sqlitePort },
+  { name: 'postgres', port: postgresPort },
+];
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    launchOptions: chromium,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: backends.flatMap(({ name, port }) => [
+    {
+      name: `hydrated-${name}`,
+      use: { baseURL: `http://127.0.0.1:${port}`, javaScriptEnabled: true },
+    },
+    {
+      name: `no-js-${name}`,
+      use: { baseURL: `http://127.0.0.1:${port}`, javaScriptEnabled: false },
+      // Flows that need the hydrated app (the Settings frame) say so.
+      grepInvert: /@hydrated-only/,
+    },
+  ]),
+  webServer: [
+    {
+      command: `rm -rf .tmp/sqlite && ${server} --addr 127.0.0.1:${sqlitePort} --data-dir .tmp/sqlite`,
+      url: `http://127.0.0.1:${sqlitePort}/login`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `${server} --addr 127.0.0.1:${postgresPort} --data-dir .tmp/postgres`,
+      env: { DATABASE_URL: postgresUrl },
+      url: `http://127.0.0.1:${postgresPort}/login`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});
