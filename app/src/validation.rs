@@ -50,6 +50,23 @@ pub fn validate_new_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A login offered at sign-in: only emptiness and the upper bound are
+/// checked. Anything else is looked up as typed and simply not found, so
+/// the answer is the same as for any unknown login.
+pub fn validate_offered_login(login: &str) -> Result<&str, AppError> {
+    let login = login.trim();
+    if login.is_empty() {
+        return Err(AppError::validation("login", "Enter your login"));
+    }
+    if login.chars().count() > LOGIN_MAX {
+        return Err(AppError::validation(
+            "login",
+            format!("Login must be at most {LOGIN_MAX} characters long"),
+        ));
+    }
+    Ok(login)
+}
+
 /// A password offered at sign-in: only the upper bound is checked, so an
 /// oversized input is refused before any hashing work.
 pub fn validate_offered_password(password: &str) -> Result<(), AppError> {
@@ -102,6 +119,17 @@ mod tests {
         // Ten characters that are more than ten bytes are long enough.
         assert!(validate_new_password("ééééééééé").is_err());
         assert!(validate_new_password("éééééééééé").is_ok());
+    }
+
+    #[test]
+    fn offered_login_refuses_only_empty_and_oversized() {
+        assert_eq!(validate_offered_login("  ana ").unwrap(), "ana");
+        assert_eq!(
+            validate_offered_login("no such;login").unwrap(),
+            "no such;login"
+        );
+        assert!(validate_offered_login("   ").is_err());
+        assert!(validate_offered_login(&"a".repeat(65)).is_err());
     }
 
     #[test]

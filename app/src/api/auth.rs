@@ -34,20 +34,11 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::server::accounts::{self, PasswordHash};
     use crate::server::password::Verified;
     use crate::server::{AppState, session};
-    use crate::validation::{LOGIN_MAX, validate_offered_password};
+    use crate::validation::{validate_offered_login, validate_offered_password};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
-    let login = login.trim();
-    if login.is_empty() {
-        return Err(AppError::validation("login", "Enter your login"));
-    }
-    if login.chars().count() > LOGIN_MAX {
-        return Err(AppError::validation(
-            "login",
-            format!("Login must be at most {LOGIN_MAX} characters long"),
-        ));
-    }
+    let login = validate_offered_login(&login)?;
     validate_offered_password(&password)?;
 
     let found = accounts::find_with_hash(&state.db, login).await?;
