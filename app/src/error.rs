@@ -22,6 +22,24 @@ pub enum AppError {
     /// The request could not be read (missing or malformed arguments).
     #[error("Invalid request: {message}")]
     BadRequest { message: String },
+    /// Before anything sensitive: the password must be confirmed again.
+    #[error("Please confirm your password to continue")]
+    ReauthRequired,
+    /// The password typed into a confirmation pop-up is wrong.
+    #[error("Incorrect password")]
+    IncorrectPassword,
+    /// A wrong authentication code, or one already used: the same words
+    /// for both, so a replay tells an attacker nothing.
+    #[error("Invalid authentication code")]
+    InvalidCode,
+    #[error("Invalid recovery code")]
+    InvalidRecoveryCode,
+    /// The secret being set up expired or was cancelled.
+    #[error("This set-up has expired. Start again to get a new QR code")]
+    SetupExpired,
+    /// Too many consecutive failures: only a recovery code may be tried.
+    #[error("Too many failed codes. Sign in with a recovery code")]
+    SecondFactorLocked,
     #[error("Too many attempts. Try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
     /// Too many password hashes queued: shed load instead of queueing forever.
@@ -45,8 +63,14 @@ impl AppError {
     /// The HTTP status an API client sees for this error.
     pub fn status(&self) -> u16 {
         match self {
-            Self::InvalidCredentials | Self::Unauthorized => 401,
-            Self::LoginTaken => 409,
+            Self::InvalidCredentials
+            | Self::Unauthorized
+            | Self::IncorrectPassword
+            | Self::InvalidCode
+            | Self::InvalidRecoveryCode => 401,
+            Self::ReauthRequired => 403,
+            Self::LoginTaken | Self::SetupExpired => 409,
+            Self::SecondFactorLocked => 423,
             Self::Validation { .. } | Self::BadRequest { .. } => 400,
             Self::RateLimited { .. } => 429,
             Self::Overloaded => 503,

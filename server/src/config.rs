@@ -26,6 +26,17 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// Master key for secrets at rest: base64 of 32 random bytes
+    /// (`openssl rand -base64 32`). When unset, a key is generated into the
+    /// data directory on first run. Give every process sharing one database
+    /// the same key.
+    #[arg(long, env = "TWOFOLD_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Seconds a password confirmation unlocks sensitive actions.
+    #[arg(long, env = "TWOFOLD_REAUTH_SECONDS", default_value_t = 300)]
+    pub reauth_seconds: i64,
+
     /// Issuer name shown in authenticator apps.
     #[arg(long, env = "TWOFOLD_ISSUER", default_value = "Twofold")]
     pub issuer: String,

@@ -15,6 +15,8 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use app::server::clock::Clock;
+use app::server::crypto::Vault;
 use app::server::db::{self, Backend};
 use app::server::password::Passwords;
 use app::server::{AppState, Settings};
@@ -50,6 +52,8 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         None => db::sqlite_url_in(&config.data_dir).map_err(StartupError::Storage)?,
     };
     let backend = Backend::of_url(&url).map_err(StartupError::Storage)?;
+    let vault = Vault::load_or_create(&config.data_dir, config.secret_key.as_deref())
+        .map_err(StartupError::Storage)?;
     let (db, sessions) = db::connect(&url, config.db_pool).await?;
     tracing::info!(?backend, "database ready, migrations applied");
 
@@ -65,8 +69,11 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         leptos_options,
         db,
         passwords: Arc::new(Passwords::new(cores)),
+        vault: Arc::new(vault),
+        clock: Clock::default(),
         settings: Arc::new(Settings {
             issuer: config.issuer.clone(),
+            reauth_seconds: config.reauth_seconds,
         }),
     };
 

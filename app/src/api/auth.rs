@@ -33,7 +33,7 @@ pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
 pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::server::accounts::{self, PasswordHash};
     use crate::server::password::Verified;
-    use crate::server::{AppState, session};
+    use crate::server::{AppState, session, two_factor};
     use crate::validation::{validate_offered_login, validate_offered_password};
 
     let state = AppState::from_context();
@@ -59,8 +59,17 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
             "password rehashed with current parameters"
         );
     }
+    if two_factor::status(&state, account.id).await?.enabled {
+        session::begin_pending(&session, &account, state.clock.now()).await?;
+        tracing::info!(
+            account_id = account.id,
+            "password accepted, second factor required"
+        );
+        leptos_axum::redirect("/login/verify");
+        return Ok(());
+    }
     session::sign_in(&session, &account).await?;
-    tracing::info!(account_id = account.id, "signed in");
+    tracing::info!(account_id = account.id, "signed in with password only");
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -79,14 +88,11 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in account, or `Unauthorized`.
 #[server(endpoint = "current_account")]
 pub async fn current_account() -> Result<AccountView, AppError> {
-    use crate::server::{AppState, session};
-
-    let state = AppState::from_context();
-    let session = session::from_request().await?;
-    let account = session::current_account(&session, &state.db).await?;
+    let (state, _, account) = super::signed_in().await?;
+    let status = crate::server::two_factor::status(&state, account.id).await?;
     Ok(AccountView {
         login: account.login,
-        // No second factor can be set up yet; the set-up issue adds it.
-        two_factor_enabled: false,
+        two_factor_enabled: status.enabled,
+        recovery_codes_left: status.enabled.then_some(status.recovery_codes_left),
     })
 }

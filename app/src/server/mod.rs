@@ -2,12 +2,15 @@
 //! wasm (the whole module sits behind the `ssr` feature).
 
 pub mod accounts;
+pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod password;
 pub mod recovery;
 pub mod session;
 pub mod state;
+pub mod throttle;
 pub mod totp;
+pub mod two_factor;
 
 pub use state::{AppState, Settings};

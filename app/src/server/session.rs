@@ -4,6 +4,11 @@
 //! account id and the account's session epoch at sign-in. A session whose
 //! epoch no longer matches the account's is dead: bumping the epoch ends
 //! every session of an account at once, on every server process.
+//!
+//! After a correct password on an account with 2FA the session is only
+//! *pending*: it names the account for the second step and nothing else
+//! accepts it. Each step (password, second factor, re-authentication)
+//! issues a new session id.
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -13,10 +18,22 @@ use super::db::Db;
 use crate::error::AppError;
 
 const AUTH_KEY: &str = "auth";
+const REAUTH_KEY: &str = "reauthenticated_at";
+
+/// A pending sign-in must be finished within this time.
+pub const PENDING_SECONDS: i64 = 10 * 60;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 enum SessionAuth {
-    SignedIn { account_id: i64, epoch: i64 },
+    SignedIn {
+        account_id: i64,
+        epoch: i64,
+    },
+    Pending {
+        account_id: i64,
+        epoch: i64,
+        since: i64,
+    },
 }
 
 /// The request's session, put there by the session layer.
@@ -31,6 +48,7 @@ pub async fn from_request() -> Result<Session, AppError> {
 /// before sign-in (by a network observer or a planted cookie) is dead.
 pub async fn sign_in(session: &Session, account: &Account) -> Result<(), AppError> {
     session.cycle_id().await?;
+    session.remove_value(REAUTH_KEY).await?;
     session
         .insert(
             AUTH_KEY,
@@ -43,16 +61,71 @@ pub async fn sign_in(session: &Session, account: &Account) -> Result<(), AppErro
     Ok(())
 }
 
-/// The signed-in account, or `Unauthorized`.
-pub async fn current_account(session: &Session, db: &Db) -> Result<Account, AppError> {
-    let Some(SessionAuth::SignedIn { account_id, epoch }) =
-        session.get::<SessionAuth>(AUTH_KEY).await?
-    else {
-        return Err(AppError::Unauthorized);
-    };
+/// The password was right; the second factor is still to come. The
+/// session can do nothing but finish signing in.
+pub async fn begin_pending(session: &Session, account: &Account, now: i64) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session
+        .insert(
+            AUTH_KEY,
+            SessionAuth::Pending {
+                account_id: account.id,
+                epoch: account.session_epoch,
+                since: now,
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+async fn live_account(db: &Db, account_id: i64, epoch: i64) -> Result<Account, AppError> {
     match accounts::find_by_id(db, account_id).await? {
         Some(account) if account.session_epoch == epoch => Ok(account),
         _ => Err(AppError::Unauthorized),
+    }
+}
+
+/// The signed-in account, or `Unauthorized` (a pending sign-in included).
+pub async fn current_account(session: &Session, db: &Db) -> Result<Account, AppError> {
+    match session.get::<SessionAuth>(AUTH_KEY).await? {
+        Some(SessionAuth::SignedIn { account_id, epoch }) => {
+            live_account(db, account_id, epoch).await
+        }
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+/// The account of a pending sign-in, taken from the server-side session
+/// only, or `Unauthorized` if there is none or it expired.
+pub async fn pending_account(session: &Session, db: &Db, now: i64) -> Result<Account, AppError> {
+    match session.get::<SessionAuth>(AUTH_KEY).await? {
+        Some(SessionAuth::Pending {
+            account_id,
+            epoch,
+            since,
+        }) if now - since <= PENDING_SECONDS => live_account(db, account_id, epoch).await,
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+/// Records a successful password confirmation on this session, under a
+/// new session id.
+pub async fn mark_reauthenticated(session: &Session, now: i64) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.insert(REAUTH_KEY, now).await?;
+    Ok(())
+}
+
+/// Sensitive actions need a password confirmation on this very session
+/// within the last `max_age` seconds.
+pub async fn require_reauthenticated(
+    session: &Session,
+    now: i64,
+    max_age: i64,
+) -> Result<(), AppError> {
+    match session.get::<i64>(REAUTH_KEY).await? {
+        Some(at) if at <= now && now - at <= max_age => Ok(()),
+        _ => Err(AppError::ReauthRequired),
     }
 }
 

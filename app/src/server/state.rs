@@ -6,6 +6,8 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use super::clock::Clock;
+use super::crypto::Vault;
 use super::db::Db;
 use super::password::Passwords;
 
@@ -14,6 +16,8 @@ use super::password::Passwords;
 pub struct Settings {
     /// Shown in authenticator apps as the account's issuer.
     pub issuer: String,
+    /// How long a password confirmation unlocks sensitive actions.
+    pub reauth_seconds: i64,
 }
 
 #[derive(Clone, FromRef)]
@@ -21,6 +25,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub passwords: Arc<Passwords>,
+    pub vault: Arc<Vault>,
+    pub clock: Clock,
     pub settings: Arc<Settings>,
 }
 

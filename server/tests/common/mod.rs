@@ -219,3 +219,76 @@ impl Client {
         reply
     }
 }
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The TOTP code for `key` at `unix`, computed by oath-toolkit's
+/// `oathtool`: an implementation independent of the server's.
+pub fn oathtool_code(key_base32: &str, unix: i64) -> String {
+    let key: String = key_base32.split_whitespace().collect();
+    let output = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", "-N", &format!("@{unix}"), &key])
+        .output()
+        .expect("oathtool runs (scripts/test installs oathtool)");
+    assert!(
+        output.status.success(),
+        "oathtool: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// What enabling 2FA through the wizard's calls gave back.
+pub struct Enabled {
+    pub key: String,
+    pub codes: Vec<String>,
+    /// The server time the confirming code was computed for.
+    pub confirmed_at: i64,
+}
+
+impl TestApp {
+    pub fn now(&self) -> i64 {
+        self.state.clock.now()
+    }
+
+    /// The wizard's calls: confirm the password, begin, confirm a code.
+    pub async fn enable_two_factor(&self, client: &mut Client) -> Enabled {
+        let reply = client
+            .call("confirm_password", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(reply.status, 200, "confirm_password: {}", reply.body);
+        let challenge = client.call("begin_two_factor_setup", &[]).await;
+        assert_eq!(challenge.status, 200, "begin: {}", challenge.body);
+        let key = challenge.json()["manual_key"].as_str().unwrap().to_owned();
+        let now = self.now();
+        let reply = client
+            .call(
+                "confirm_two_factor_setup",
+                &[("code", &oathtool_code(&key, now))],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "confirm: {}", reply.body);
+        let codes = reply.json()["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        Enabled {
+            key,
+            codes,
+            confirmed_at: now,
+        }
+    }
+
+    /// Signs `login` in with the password only: for an account with 2FA
+    /// the client is left pending.
+    pub async fn password_step(&self, login: &str) -> Client {
+        let mut client = self.client();
+        let reply = client
+            .call("sign_in", &[("login", login), ("password", PASSWORD)])
+            .await;
+        assert_eq!(reply.status, 200, "sign_in: {}", reply.body);
+        client
+    }
+}

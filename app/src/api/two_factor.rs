@@ -1,0 +1,111 @@
+//! Re-authentication, the set-up wizard, and the second sign-in step.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::{PendingSignIn, RecoveryCodes, SetupChallenge};
+
+/// The confirm-password pop-up: unlocks sensitive actions on this session
+/// for a few minutes.
+#[server(endpoint = "confirm_password")]
+pub async fn confirm_password(password: String) -> Result<(), AppError> {
+    use crate::server::accounts;
+    use crate::server::password::Verified;
+    use crate::server::session;
+    use crate::validation::validate_offered_password;
+
+    let (state, session, account) = super::signed_in().await?;
+    validate_offered_password(&password)?;
+    let stored = accounts::find_with_hash(&state.db, &account.login)
+        .await?
+        .map(|(_, hash)| hash.0);
+    if state.passwords.verify(password, stored).await? == Verified::No {
+        tracing::info!(account_id = account.id, "password confirmation failed");
+        return Err(AppError::IncorrectPassword);
+    }
+    session::mark_reauthenticated(&session, state.clock.now()).await
+}
+
+/// Step 1 of 2: a new secret, shown as a QR code and as text.
+#[server(endpoint = "begin_two_factor_setup")]
+pub async fn begin_two_factor_setup() -> Result<SetupChallenge, AppError> {
+    use crate::server::{session, two_factor};
+
+    let (state, session, account) = super::signed_in().await?;
+    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+        .await?;
+    two_factor::begin_setup(&state, &account).await
+}
+
+/// Cancelling the wizard before the code verified leaves 2FA as it was.
+#[server(endpoint = "cancel_two_factor_setup")]
+pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
+    let (state, _, account) = super::signed_in().await?;
+    crate::server::two_factor::cancel_setup(&state, account.id).await
+}
+
+/// Next: the code from the app turns 2FA on and returns the recovery codes
+/// (step 2 of 2). Other sessions of the account end; this one continues
+/// under a new id.
+#[server(endpoint = "confirm_two_factor_setup")]
+pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
+    use crate::server::{accounts, session, two_factor};
+
+    let (state, session, account) = super::signed_in().await?;
+    let codes = two_factor::confirm_setup(&state, &account, &code).await?;
+    let account = accounts::find_by_id(&state.db, account.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    session::sign_in(&session, &account).await?;
+    Ok(codes)
+}
+
+/// Who is signing in, for the second-step page; `Unauthorized` unless a
+/// sign-in is waiting for its second factor.
+#[server(endpoint = "awaiting_second_factor")]
+pub async fn awaiting_second_factor() -> Result<PendingSignIn, AppError> {
+    use crate::server::{AppState, session};
+
+    let state = AppState::from_context();
+    let session = session::from_request().await?;
+    let account = session::pending_account(&session, &state.db, state.clock.now()).await?;
+    Ok(PendingSignIn {
+        login: account.login,
+    })
+}
+
+/// The second sign-in step with a code from the authentication app.
+#[server(endpoint = "verify_sign_in_code")]
+pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
+    use crate::server::two_factor::SecondFactor;
+    finish_sign_in(SecondFactor::Code(&code)).await
+}
+
+/// The second sign-in step with a recovery code (lost phone).
+#[server(endpoint = "verify_recovery_code")]
+pub async fn verify_recovery_code(recovery_code: String) -> Result<(), AppError> {
+    use crate::server::two_factor::SecondFactor;
+    finish_sign_in(SecondFactor::RecoveryCode(&recovery_code)).await
+}
+
+/// One implementation of the second step: the account comes from the
+/// pending session, never from the request.
+#[cfg(feature = "ssr")]
+async fn finish_sign_in(
+    factor: crate::server::two_factor::SecondFactor<'_>,
+) -> Result<(), AppError> {
+    use crate::server::{AppState, session, two_factor};
+
+    let state = AppState::from_context();
+    let session = session::from_request().await?;
+    let account = session::pending_account(&session, &state.db, state.clock.now()).await?;
+    let accepted = two_factor::verify(&state, account.id, factor).await?;
+    session::sign_in(&session, &account).await?;
+    tracing::info!(
+        account_id = account.id,
+        ?accepted,
+        "signed in with a second factor"
+    );
+    leptos_axum::redirect("/");
+    Ok(())
+}

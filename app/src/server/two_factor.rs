@@ -1,0 +1,400 @@
+//! Two-factor authentication: set-up, confirmation and the second sign-in
+//! step. The browser and the API call these same functions.
+//!
+//! Every change is one transaction. Confirming a set-up moves the secret
+//! from `two_factor_setup` to `two_factor` and stores the recovery codes
+//! together, so a closed tab or a killed process leaves either no 2FA or
+//! 2FA with its codes, never half. Every attempt passes the throttle gate
+//! first, which serializes one account's attempts: replays and races are
+//! decided one at a time.
+
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use sqlx::{AnyConnection, Row};
+use subtle::ConstantTimeEq;
+
+use super::AppState;
+use super::accounts::Account;
+use super::crypto::Purpose;
+use super::recovery::{self, RecoveryCode};
+use super::throttle::{self, Gate};
+use super::totp::{Code, TotpSecret, step_of};
+use crate::error::AppError;
+use crate::types::{RecoveryCodes, SetupChallenge};
+
+/// How long a secret being set up stays valid.
+pub const SETUP_LIFETIME_SECONDS: i64 = 15 * 60;
+
+/// The state of an account's second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    pub enabled: bool,
+    pub recovery_codes_left: u32,
+}
+
+pub async fn status(state: &AppState, account_id: i64) -> Result<Status, AppError> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM two_factor WHERE account_id = $1) AS enabled,
+                (SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL) AS left_",
+    )
+    .bind(account_id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let enabled: i64 = row.try_get("enabled")?;
+    let left: i64 = row.try_get("left_")?;
+    Ok(Status {
+        enabled: enabled > 0,
+        recovery_codes_left: left as u32,
+    })
+}
+
+/// Step 1: a fresh secret, stored sealed as pending (replacing any earlier
+/// pending one), and what the authenticator app needs to add it.
+pub async fn begin_setup(state: &AppState, account: &Account) -> Result<SetupChallenge, AppError> {
+    let secret = TotpSecret::generate();
+    let sealed = state
+        .vault
+        .seal(Purpose::TotpSecret, account.id, secret.as_bytes());
+    sqlx::query(
+        "INSERT INTO two_factor_setup (account_id, sealed_secret, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id) DO UPDATE SET sealed_secret = $2, created_at = $3",
+    )
+    .bind(account.id)
+    .bind(sealed)
+    .bind(state.clock.now())
+    .execute(&state.db.pool)
+    .await?;
+
+    let issuer = &state.settings.issuer;
+    let uri = secret.key_uri(issuer, &account.login);
+    Ok(SetupChallenge {
+        issuer: issuer.clone(),
+        account: account.login.clone(),
+        manual_key: secret.base32_grouped(),
+        qr_svg: qr_svg(&uri)?,
+        expires_in_minutes: (SETUP_LIFETIME_SECONDS / 60) as u32,
+    })
+}
+
+/// Renders `data` as an inline SVG QR code (without the XML prologue).
+fn qr_svg(data: &str) -> Result<String, AppError> {
+    let code = QrCode::with_error_correction_level(data, EcLevel::M).map_err(|error| {
+        tracing::error!(%error, "QR encoding failed");
+        AppError::Internal
+    })?;
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(232, 232)
+        .quiet_zone(true)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    Ok(svg
+        .find("<svg")
+        .map_or(svg.clone(), |start| svg[start..].to_owned()))
+}
+
+/// Cancelling leaves 2FA as it was.
+pub async fn cancel_setup(state: &AppState, account_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM two_factor_setup WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Step 2: the first code from the app proves it holds the secret. In one
+/// transaction the secret becomes active (replacing an earlier one, if the
+/// person is moving to a new phone), ten recovery codes are stored, and
+/// the account's other sessions end (its session epoch moves on; the
+/// caller re-issues the current session).
+///
+/// The matched step is recorded as used: the code that confirmed set-up
+/// cannot also sign in.
+pub async fn confirm_setup(
+    state: &AppState,
+    account: &Account,
+    code_input: &str,
+) -> Result<RecoveryCodes, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    match throttle::gate(&mut tx, account.id, now).await? {
+        Gate::Open => {}
+        Gate::Throttled { retry_after } => {
+            tx.commit().await?;
+            return Err(AppError::RateLimited { retry_after });
+        }
+        Gate::Capped => {
+            tx.commit().await?;
+            return Err(AppError::SecondFactorLocked);
+        }
+    }
+    let code = match Code::parse(code_input) {
+        Ok(code) => code,
+        Err(error) => return fail(tx, account.id, now, error).await,
+    };
+    let pending =
+        sqlx::query("SELECT sealed_secret, created_at FROM two_factor_setup WHERE account_id = $1")
+            .bind(account.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(pending) = pending else {
+        return Err(AppError::SetupExpired);
+    };
+    let sealed: Vec<u8> = pending.try_get("sealed_secret")?;
+    let created_at: i64 = pending.try_get("created_at")?;
+    if now - created_at > SETUP_LIFETIME_SECONDS {
+        sqlx::query("DELETE FROM two_factor_setup WHERE account_id = $1")
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Err(AppError::SetupExpired);
+    }
+    let secret =
+        TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account.id, &sealed)?)?;
+    let Some(step) = secret.matching_step(&code, now) else {
+        return fail(tx, account.id, now, AppError::InvalidCode).await;
+    };
+
+    let previous_set: Option<i64> =
+        sqlx::query_scalar("SELECT recovery_set FROM two_factor WHERE account_id = $1")
+            .bind(account.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let set_number = previous_set.unwrap_or(0) + 1;
+    sqlx::query("DELETE FROM two_factor WHERE account_id = $1")
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO two_factor (account_id, sealed_secret, last_used_step, recovery_set, enabled_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(account.id)
+    .bind(sealed)
+    .bind(step)
+    .bind(set_number)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM two_factor_setup WHERE account_id = $1")
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    let codes = store_new_recovery_codes(state, &mut tx, account.id, set_number, now).await?;
+    throttle::record_success(&mut tx, account.id).await?;
+    sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(account_id = account.id, "two-factor authentication enabled");
+
+    Ok(RecoveryCodes {
+        login: account.login.clone(),
+        set_number: set_number as u32,
+        generated_on: date_of(now),
+        codes: codes.iter().map(RecoveryCode::display).collect(),
+    })
+}
+
+/// Replaces the account's recovery codes with a new set, inside `tx`.
+async fn store_new_recovery_codes(
+    state: &AppState,
+    tx: &mut AnyConnection,
+    account_id: i64,
+    set_number: i64,
+    now: i64,
+) -> Result<Vec<RecoveryCode>, AppError> {
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    let codes = recovery::generate_set();
+    for (position, code) in codes.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO recovery_codes
+                 (account_id, set_number, position, lookup_hash, sealed_code, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(account_id)
+        .bind(set_number)
+        .bind(position as i64)
+        .bind(state.vault.lookup_hash(account_id, code.normalized()))
+        .bind(state.vault.seal(
+            Purpose::RecoveryCode,
+            account_id,
+            code.normalized().as_bytes(),
+        ))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(codes)
+}
+
+/// What a person offers at the second sign-in step.
+#[derive(Debug, Clone, Copy)]
+pub enum SecondFactor<'a> {
+    Code(&'a str),
+    RecoveryCode(&'a str),
+}
+
+/// How a second factor was accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    /// A code from the app; `drift` is how many steps the phone's clock
+    /// seems to be ahead (positive) or behind (negative).
+    Code {
+        drift: i64,
+    },
+    RecoveryCode {
+        left: u32,
+    },
+}
+
+/// Checks the second factor of a pending sign-in.
+pub async fn verify(
+    state: &AppState,
+    account_id: i64,
+    factor: SecondFactor<'_>,
+) -> Result<Accepted, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    match throttle::gate(&mut tx, account_id, now).await? {
+        Gate::Open => {}
+        Gate::Throttled { retry_after } => {
+            tx.commit().await?;
+            tracing::warn!(account_id, "second factor throttled");
+            return Err(AppError::RateLimited { retry_after });
+        }
+        // The hard cap stops app codes; a recovery code may still unlock.
+        Gate::Capped if matches!(factor, SecondFactor::Code(_)) => {
+            tx.commit().await?;
+            return Err(AppError::SecondFactorLocked);
+        }
+        Gate::Capped => {}
+    }
+    match factor {
+        SecondFactor::Code(input) => verify_code(state, tx, account_id, input, now).await,
+        SecondFactor::RecoveryCode(input) => {
+            verify_recovery_code(state, tx, account_id, input, now).await
+        }
+    }
+}
+
+async fn verify_code(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    input: &str,
+    now: i64,
+) -> Result<Accepted, AppError> {
+    let code = match Code::parse(input) {
+        Ok(code) => code,
+        Err(error) => return fail(tx, account_id, now, error).await,
+    };
+    let row =
+        sqlx::query("SELECT sealed_secret, last_used_step FROM two_factor WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    // 2FA was turned off while this sign-in waited: start again.
+    let Some(row) = row else {
+        return Err(AppError::Unauthorized);
+    };
+    let sealed: Vec<u8> = row.try_get("sealed_secret")?;
+    let last_used_step: i64 = row.try_get("last_used_step")?;
+    let secret =
+        TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account_id, &sealed)?)?;
+    let Some(step) = secret.matching_step(&code, now) else {
+        return fail(tx, account_id, now, AppError::InvalidCode).await;
+    };
+    // Compare-and-set on the last used step: a code is good once, and never
+    // after a later one.
+    let claimed = sqlx::query(
+        "UPDATE two_factor SET last_used_step = $1 WHERE account_id = $2 AND last_used_step < $1",
+    )
+    .bind(step)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if step <= last_used_step || claimed != 1 {
+        tracing::warn!(account_id, "replayed authentication code refused");
+        return fail(tx, account_id, now, AppError::InvalidCode).await;
+    }
+    throttle::record_success(&mut tx, account_id).await?;
+    tx.commit().await?;
+    Ok(Accepted::Code {
+        drift: step - step_of(now),
+    })
+}
+
+async fn verify_recovery_code(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    input: &str,
+    now: i64,
+) -> Result<Accepted, AppError> {
+    let code = match RecoveryCode::parse(input) {
+        Ok(code) => code,
+        Err(error) => return fail(tx, account_id, now, error).await,
+    };
+    let offered = state.vault.lookup_hash(account_id, code.normalized());
+    // Compare against every unused code in constant time, rather than
+    // letting an index lookup decide.
+    let unused = sqlx::query(
+        "SELECT id, lookup_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut matched = None;
+    for row in &unused {
+        let hash: Vec<u8> = row.try_get("lookup_hash")?;
+        if bool::from(hash.ct_eq(&offered)) {
+            matched = Some(row.try_get::<i64, _>("id")?);
+        }
+    }
+    let Some(id) = matched else {
+        return fail(tx, account_id, now, AppError::InvalidRecoveryCode).await;
+    };
+    let used =
+        sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if used != 1 {
+        return fail(tx, account_id, now, AppError::InvalidRecoveryCode).await;
+    }
+    throttle::record_success(&mut tx, account_id).await?;
+    tx.commit().await?;
+    let left = unused.len().saturating_sub(1) as u32;
+    tracing::info!(account_id, left, "signed in with a recovery code");
+    Ok(Accepted::RecoveryCode { left })
+}
+
+/// Records a failed attempt and commits it before answering with `error`.
+async fn fail<T>(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    now: i64,
+    error: AppError,
+) -> Result<T, AppError> {
+    throttle::record_failure(&mut tx, account_id, now).await?;
+    tx.commit().await?;
+    tracing::info!(account_id, "second factor refused");
+    Err(error)
+}
+
+/// `YYYY-MM-DD` of a unix time, in UTC.
+pub fn date_of(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
