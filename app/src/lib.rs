@@ -16,7 +16,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use pages::{DashboardPage, LoginPage, NotFoundPage, SecondFactorPage, SignupPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
+                <Route path=path!("/login/verify") view=SecondFactorPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

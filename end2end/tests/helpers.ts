@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, Page, test, TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'correct horse battery';
@@ -33,4 +37,41 @@ export async function signIn(page: Page, login: string, password = PASSWORD): Pr
   await page.getByLabel('Login').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * The TOTP code for a base32 key at a unix time, from oath-toolkit's
+ * oathtool: an implementation independent of Twofold's.
+ */
+export function totp(keyBase32: string, unixSeconds = Math.floor(Date.now() / 1000)): string {
+  const key = keyBase32.replace(/\s+/g, '');
+  return execFileSync('oathtool', ['--totp', '-b', '-N', `@${unixSeconds}`, key]).toString().trim();
+}
+
+/** Reads a QR code from a PNG with zbar's zbarimg. */
+export function decodeQr(png: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'twofold-qr-'));
+  const file = join(dir, 'qr.png');
+  writeFileSync(file, png);
+  return execFileSync('zbarimg', ['--raw', '-q', file]).toString().trim();
+}
+
+/** Turns 2FA on through the server functions the wizard calls. */
+export async function enableTwoFactorByApi(page: Page): Promise<{ key: string; codes: string[]; at: number }> {
+  const call = async (fn: string, form: Record<string, string> = {}) => {
+    const response = await page.request.post(`/api/${fn}`, { form, headers: { Accept: 'application/json' } });
+    expect(response.status(), `${fn}: ${await response.text()}`).toBe(200);
+    return response.json();
+  };
+  await call('confirm_password', { password: PASSWORD });
+  const challenge = await call('begin_two_factor_setup');
+  const at = Math.floor(Date.now() / 1000);
+  const key = challenge.manual_key as string;
+  const result = await call('confirm_two_factor_setup', { code: totp(key, at) });
+  return { key, codes: result.codes as string[], at };
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
 }

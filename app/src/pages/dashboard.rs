@@ -13,28 +13,35 @@ use crate::types::AccountView;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| current_account());
+    // Kept here, outside what a refetch re-renders, so Settings stays open
+    // after a change inside it.
+    let settings_open = RwSignal::new(false);
+    let on_change = Callback::new(move |()| account.refetch());
 
     view! {
         <Title text="Dashboard · Twofold" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(account) => view! { <Dashboard account /> }.into_any(),
+                    Ok(account) => view! { <Dashboard account settings_open on_change /> }.into_any(),
                     Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(error) => view! {
                         <main class="narrow"><p role="alert">{error.message()}</p></main>
                     }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn Dashboard(account: AccountView) -> impl IntoView {
+fn Dashboard(
+    account: AccountView,
+    settings_open: RwSignal<bool>,
+    on_change: Callback<()>,
+) -> AnyView {
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
-    let settings_open = RwSignal::new(false);
     let login = account.login.clone();
 
     view! {
@@ -58,8 +65,9 @@ fn Dashboard(account: AccountView) -> impl IntoView {
             <h1>"Welcome, " {login}</h1>
             <FormError error=sign_out_error />
             <Show when=move || settings_open.get()>
-                <SettingsFrame account=account.clone() />
+                <SettingsFrame account=account.clone() on_change />
             </Show>
         </main>
     }
+    .into_any()
 }

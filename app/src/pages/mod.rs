@@ -3,7 +3,9 @@
 mod auth;
 mod dashboard;
 mod not_found;
+mod second_factor;
 
 pub use auth::{LoginPage, SignupPage};
 pub use dashboard::DashboardPage;
 pub use not_found::NotFoundPage;
+pub use second_factor::SecondFactorPage;

@@ -1,0 +1,65 @@
+//! The confirm-password pop-up the seed asks for before every sensitive
+//! action. A wrong password says so and keeps the pop-up open; Esc or
+//! Cancel closes it; a right one closes it and runs `on_confirmed`.
+
+use leptos::prelude::*;
+
+use super::{FormError, Modal};
+use crate::api::two_factor::ConfirmPassword;
+
+#[component]
+pub fn ConfirmPasswordDialog(
+    open: RwSignal<bool>,
+    #[prop(into)] on_confirmed: Callback<()>,
+) -> AnyView {
+    let action = ServerAction::<ConfirmPassword>::new();
+    let password = RwSignal::new(String::new());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            action.value().set(None);
+            password.set(String::new());
+            open.set(false);
+            on_confirmed.run(());
+        }
+    });
+    // A fresh pop-up each time: no stale error or password.
+    Effect::new(move |_| {
+        if !open.get() {
+            action.value().set(None);
+            password.set(String::new());
+        }
+    });
+
+    view! {
+        <Modal open labelled_by="confirm-password-title">
+            <form
+                class="stack"
+                on:submit=move |event| {
+                    event.prevent_default();
+                    action.dispatch(ConfirmPassword { password: password.get_untracked() });
+                }
+            >
+                <h2 id="confirm-password-title">"Confirm your password"</h2>
+                <p>"For your security, enter your password to continue."</p>
+                <label for="confirm-password">"Password"</label>
+                <input
+                    id="confirm-password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    bind:value=password
+                />
+                <FormError error />
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>
+                        "Cancel"
+                    </button>
+                    <button type="submit" disabled=move || action.pending().get()>"Confirm"</button>
+                </div>
+            </form>
+        </Modal>
+    }
+    .into_any()
+}

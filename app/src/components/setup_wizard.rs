@@ -1,0 +1,166 @@
+//! The set-up wizard. Step 1 of 2: the QR code and the data to type by
+//! hand, then a code from the app and Next. Step 2 of 2: the recovery
+//! codes, Download/Copy, "I've saved the data", and Done.
+
+use leptos::prelude::*;
+
+use super::{FormError, Modal, RecoveryCodesPanel};
+use crate::api::two_factor::{BeginTwoFactorSetup, CancelTwoFactorSetup, ConfirmTwoFactorSetup};
+use crate::types::{RecoveryCodes, SetupChallenge};
+
+const GOOGLE_AUTHENTICATOR_GUIDE: &str = "https://support.google.com/accounts/answer/1066447";
+
+#[component]
+pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) -> AnyView {
+    let begin = ServerAction::<BeginTwoFactorSetup>::new();
+    let confirm = ServerAction::<ConfirmTwoFactorSetup>::new();
+    let cancel = ServerAction::<CancelTwoFactorSetup>::new();
+    let saved = RwSignal::new(false);
+    let codes = Signal::derive(move || confirm.value().get().and_then(Result::ok));
+
+    // Each opening starts a fresh set-up (a new secret).
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            confirm.value().set(None);
+            saved.set(false);
+            begin.dispatch(BeginTwoFactorSetup {});
+        }
+        is_open
+    });
+
+    let close = move || {
+        // Leaving before step 2 drops the pending secret: 2FA stays off.
+        if codes.get_untracked().is_none() {
+            cancel.dispatch(CancelTwoFactorSetup {});
+        }
+        open.set(false);
+    };
+    // Esc may not skip saving the codes.
+    let on_cancel = Callback::new(move |()| {
+        let allow = codes.get_untracked().is_none() || saved.get_untracked();
+        if allow && codes.get_untracked().is_none() {
+            cancel.dispatch(CancelTwoFactorSetup {});
+        }
+        allow
+    });
+    let done = move |_| {
+        open.set(false);
+        on_done.run(());
+    };
+
+    view! {
+        <Modal open labelled_by="wizard-title" on_cancel class="wide">
+            <h2 id="wizard-title">"Set up two-factor authentication"</h2>
+            {move || match codes.get() {
+                None => view! {
+                    <p class="step">"Step 1 of 2"</p>
+                    {move || match begin.value().get() {
+                        None => view! { <p>"Preparing a new key…"</p> }.into_any(),
+                        Some(Err(error)) => view! { <p role="alert">{error.message()}</p> }.into_any(),
+                        Some(Ok(challenge)) => view! { <StepOne challenge confirm /> }.into_any(),
+                    }}
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
+                        <button type="submit" form="setup-code-form"
+                            disabled=move || confirm.pending().get() || begin.value().get().is_none()>
+                            "Next"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                Some(codes) => view! { <StepTwo codes saved /> <div class="actions">
+                    <button type="button" disabled=move || !saved.get() on:click=done>"Done"</button>
+                </div> }
+                .into_any(),
+            }}
+        </Modal>
+    }
+    .into_any()
+}
+
+#[component]
+fn StepOne(challenge: SetupChallenge, confirm: ServerAction<ConfirmTwoFactorSetup>) -> AnyView {
+    let code = RwSignal::new(String::new());
+    let error = Signal::derive(move || confirm.value().get().and_then(Result::err));
+    let copied = RwSignal::new(false);
+    let key = StoredValue::new(challenge.manual_key.clone());
+    let copy_key = move |_| {
+        leptos::task::spawn_local(async move {
+            if super::browser::copy_text(&key.get_value().replace(' ', ""))
+                .await
+                .is_ok()
+            {
+                copied.set(true);
+            }
+        });
+    };
+
+    view! {
+        <p>
+            "Open your authenticator app (for example "
+            <a href=GOOGLE_AUTHENTICATOR_GUIDE target="_blank" rel="noopener noreferrer">"Google Authenticator"</a>
+            ") and add your account by scanning the QR code or typing the data below."
+        </p>
+        <div class="setup-grid">
+            <div
+                class="qr"
+                role="img"
+                aria-label="QR code to scan with your authenticator app. You can type the key shown beside it instead."
+                inner_html=challenge.qr_svg.clone()
+            ></div>
+            <dl class="facts">
+                <dt>"Account"</dt>
+                <dd>{format!("{}: {}", challenge.issuer, challenge.account)}</dd>
+                <dt>"Key"</dt>
+                <dd>
+                    <code id="manual-key" class="key">{challenge.manual_key.clone()}</code>
+                    <button type="button" class="secondary small" on:click=copy_key>
+                        {move || if copied.get() { "Key copied" } else { "Copy key" }}
+                    </button>
+                </dd>
+                <dt>"Type"</dt>
+                <dd>"Time-based"</dd>
+            </dl>
+        </div>
+        <form
+            id="setup-code-form"
+            class="stack"
+            on:submit=move |event| {
+                event.prevent_default();
+                confirm.dispatch(ConfirmTwoFactorSetup { code: code.get_untracked() });
+            }
+        >
+            <label for="setup-code">"Authentication code"</label>
+            <input
+                id="setup-code"
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                required
+                maxlength=12
+                aria-describedby="setup-code-hint"
+                bind:value=code
+            />
+            <p id="setup-code-hint" class="hint">
+                "The six-digit code your app shows (it changes every 30 seconds)."
+            </p>
+            <FormError error />
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyView {
+    view! {
+        <p class="step">"Step 2 of 2"</p>
+        <h3>"Save your recovery codes"</h3>
+        <p class="warning" role="note">
+            "Each code can be used once instead of a code from your app. Keep them somewhere safe: "
+            "if you lose your phone, they are the only way back into your account."
+        </p>
+        <RecoveryCodesPanel codes saved />
+    }
+    .into_any()
+}
