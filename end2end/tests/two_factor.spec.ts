@@ -36,6 +36,10 @@ test('the whole seed flow: set up 2FA, save the codes, sign in with a code and w
   await expect(confirm).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(confirm).toBeHidden();
+  await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
+  await expect(confirm.getByRole('alert')).toBeEmpty();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
 
   await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
   await confirmPassword(page);
