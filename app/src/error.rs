@@ -37,6 +37,8 @@ pub enum AppError {
     /// The secret being set up expired or was cancelled.
     #[error("This set-up has expired. Start again to get a new QR code")]
     SetupExpired,
+    #[error("Two-factor authentication is not enabled")]
+    TwoFactorNotEnabled,
     /// Too many consecutive failures: only a recovery code may be tried.
     #[error("Too many failed codes. Sign in with a recovery code")]
     SecondFactorLocked,
@@ -69,7 +71,7 @@ impl AppError {
             | Self::InvalidCode
             | Self::InvalidRecoveryCode => 401,
             Self::ReauthRequired => 403,
-            Self::LoginTaken | Self::SetupExpired => 409,
+            Self::LoginTaken | Self::SetupExpired | Self::TwoFactorNotEnabled => 409,
             Self::SecondFactorLocked => 423,
             Self::Validation { .. } | Self::BadRequest { .. } => 400,
             Self::RateLimited { .. } => 429,

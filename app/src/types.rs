@@ -23,17 +23,42 @@ pub struct SetupChallenge {
     pub expires_in_minutes: u32,
 }
 
-/// A set of recovery codes, as shown once after set-up and downloaded.
+/// A set of recovery codes, as shown and downloaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     pub login: String,
     pub set_number: u32,
     /// `YYYY-MM-DD`, the day the set was generated.
     pub generated_on: String,
-    pub codes: Vec<String>,
+    pub codes: Vec<RecoveryCodeEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodeEntry {
+    /// `abcd-efgh-jkmn-pqrs`
+    pub code: String,
+    /// When it was used to sign in, `YYYY-MM-DD HH:MM UTC`; `None` if unused.
+    pub used_at: Option<String>,
 }
 
 impl RecoveryCodes {
+    pub fn left(&self) -> usize {
+        self.codes
+            .iter()
+            .filter(|entry| entry.used_at.is_none())
+            .count()
+    }
+
+    /// The codes still usable, one a line, for the clipboard.
+    pub fn unused_text(&self) -> String {
+        self.codes
+            .iter()
+            .filter(|entry| entry.used_at.is_none())
+            .map(|entry| entry.code.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The name of the downloaded file.
     pub const FILE_NAME: &'static str = "twofold-recovery-codes.txt";
 
@@ -43,8 +68,11 @@ impl RecoveryCodes {
             "Twofold recovery codes\nAccount: {}\nSet {}, generated {}\n\n",
             self.login, self.set_number, self.generated_on
         );
-        for code in &self.codes {
-            text.push_str(code);
+        for entry in &self.codes {
+            text.push_str(&entry.code);
+            if let Some(used_at) = &entry.used_at {
+                text.push_str(&format!("  (used {used_at})"));
+            }
             text.push('\n');
         }
         text.push_str(
@@ -59,4 +87,98 @@ impl RecoveryCodes {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {
     pub login: String,
+}
+
+/// A kind of security event; stored by its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityEventKind {
+    SignedInWithPassword,
+    SignedInWithCode,
+    SignedInWithRecoveryCode,
+    SecondFactorFailed,
+    SecondFactorThrottled,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodesViewed,
+    RecoveryCodesDownloaded,
+    RecoveryCodesRegenerated,
+    PasswordConfirmationFailed,
+}
+
+impl SecurityEventKind {
+    pub const ALL: [Self; 11] = [
+        Self::SignedInWithPassword,
+        Self::SignedInWithCode,
+        Self::SignedInWithRecoveryCode,
+        Self::SecondFactorFailed,
+        Self::SecondFactorThrottled,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::RecoveryCodesViewed,
+        Self::RecoveryCodesDownloaded,
+        Self::RecoveryCodesRegenerated,
+        Self::PasswordConfirmationFailed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedInWithPassword => "signed_in_with_password",
+            Self::SignedInWithCode => "signed_in_with_code",
+            Self::SignedInWithRecoveryCode => "signed_in_with_recovery_code",
+            Self::SecondFactorFailed => "second_factor_failed",
+            Self::SecondFactorThrottled => "second_factor_throttled",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::RecoveryCodesViewed => "recovery_codes_viewed",
+            Self::RecoveryCodesDownloaded => "recovery_codes_downloaded",
+            Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            Self::PasswordConfirmationFailed => "password_confirmation_failed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    /// What the person reads in the activity list.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SignedInWithPassword => "Signed in with password only",
+            Self::SignedInWithCode => "Signed in with an authentication code",
+            Self::SignedInWithRecoveryCode => "Signed in with a recovery code",
+            Self::SecondFactorFailed => "Wrong authentication or recovery code",
+            Self::SecondFactorThrottled => "Too many wrong codes: attempts paused",
+            Self::TwoFactorEnabled => "Two-factor authentication enabled",
+            Self::TwoFactorDisabled => "Two-factor authentication disabled",
+            Self::RecoveryCodesViewed => "Recovery codes viewed",
+            Self::RecoveryCodesDownloaded => "Recovery codes downloaded",
+            Self::RecoveryCodesRegenerated => "New recovery codes generated",
+            Self::PasswordConfirmationFailed => "Wrong password in a confirmation",
+        }
+    }
+}
+
+/// One line of the account's security activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityEvent {
+    pub kind: SecurityEventKind,
+    /// `YYYY-MM-DD HH:MM UTC`.
+    pub at: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_round_trips_by_name() {
+        for kind in SecurityEventKind::ALL {
+            assert_eq!(SecurityEventKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(SecurityEventKind::parse("nonsense"), None);
+    }
 }

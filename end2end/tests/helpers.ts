@@ -68,7 +68,7 @@ export async function enableTwoFactorByApi(page: Page): Promise<{ key: string; c
   const at = Math.floor(Date.now() / 1000);
   const key = challenge.manual_key as string;
   const result = await call('confirm_two_factor_setup', { code: totp(key, at) });
-  return { key, codes: result.codes as string[], at };
+  return { key, codes: (result.codes as { code: string }[]).map((entry) => entry.code), at };
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -69,7 +69,7 @@ async fn the_whole_flow_leaves_no_secret_in_logs_or_responses(backend: Backend) 
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c.as_str().unwrap().to_owned())
+        .map(|entry| entry["code"].as_str().unwrap().to_owned())
         .collect();
     sessions.push(client.cookie.clone().unwrap());
     replies.push(client.call("sign_out", &[]).await);

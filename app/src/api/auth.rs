@@ -69,6 +69,10 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
         return Ok(());
     }
     session::sign_in(&session, &account).await?;
+    let meta = crate::server::events::RequestMeta::from_context();
+    let kind = crate::types::SecurityEventKind::SignedInWithPassword;
+    crate::server::events::record_alone(&state.db, account.id, kind, &meta, state.clock.now())
+        .await?;
     tracing::info!(account_id = account.id, "signed in with password only");
     leptos_axum::redirect("/");
     Ok(())

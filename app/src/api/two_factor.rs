@@ -3,15 +3,17 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::types::{PendingSignIn, RecoveryCodes, SetupChallenge};
+use crate::types::{PendingSignIn, RecoveryCodes, SecurityEvent, SetupChallenge};
 
 /// The confirm-password pop-up: unlocks sensitive actions on this session
 /// for a few minutes.
 #[server(endpoint = "confirm_password")]
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
     use crate::server::accounts;
+    use crate::server::events::{self, RequestMeta};
     use crate::server::password::Verified;
     use crate::server::session;
+    use crate::types::SecurityEventKind;
     use crate::validation::validate_offered_password;
 
     let (state, session, account) = super::signed_in().await?;
@@ -21,6 +23,15 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
         .map(|(_, hash)| hash.0);
     if state.passwords.verify(password, stored).await? == Verified::No {
         tracing::info!(account_id = account.id, "password confirmation failed");
+        let kind = SecurityEventKind::PasswordConfirmationFailed;
+        events::record_alone(
+            &state.db,
+            account.id,
+            kind,
+            &RequestMeta::from_context(),
+            state.clock.now(),
+        )
+        .await?;
         return Err(AppError::IncorrectPassword);
     }
     session::mark_reauthenticated(&session, state.clock.now()).await
@@ -49,15 +60,83 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 /// under a new id.
 #[server(endpoint = "confirm_two_factor_setup")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
-    use crate::server::{accounts, session, two_factor};
+    use crate::server::events::RequestMeta;
+    use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
-    let codes = two_factor::confirm_setup(&state, &account, &code).await?;
-    let account = accounts::find_by_id(&state.db, account.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    session::sign_in(&session, &account).await?;
+    let codes =
+        two_factor::confirm_setup(&state, &account, &code, &RequestMeta::from_context()).await?;
+    super::continue_session(&state, &session, account.id).await?;
     Ok(codes)
+}
+
+/// View Recovery Codes: the current set, used ones marked. Needs a recent
+/// password confirmation.
+#[server(endpoint = "view_recovery_codes")]
+pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{session, two_factor};
+
+    let (state, session, account) = super::signed_in().await?;
+    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+        .await?;
+    two_factor::view_recovery_codes(&state, &account, &RequestMeta::from_context()).await
+}
+
+/// Generate new recovery codes: the old set stops working at once. Other
+/// sessions of the account end; this one continues under a new id.
+#[server(endpoint = "regenerate_recovery_codes")]
+pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{session, two_factor};
+
+    let (state, session, account) = super::signed_in().await?;
+    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+        .await?;
+    let codes =
+        two_factor::regenerate_recovery_codes(&state, &account, &RequestMeta::from_context())
+            .await?;
+    super::continue_session(&state, &session, account.id).await?;
+    Ok(codes)
+}
+
+/// The browser saved the codes to a file: worth a line in the activity.
+#[server(endpoint = "note_recovery_codes_downloaded")]
+pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
+    use crate::server::events::{self, RequestMeta};
+    use crate::types::SecurityEventKind;
+
+    let (state, _, account) = super::signed_in().await?;
+    let kind = SecurityEventKind::RecoveryCodesDownloaded;
+    events::record_alone(
+        &state.db,
+        account.id,
+        kind,
+        &RequestMeta::from_context(),
+        state.clock.now(),
+    )
+    .await
+}
+
+/// Disable Two-Factor Authentication: after the confirm pop-up and the
+/// password pop-up. Other sessions end; this one continues under a new id.
+#[server(endpoint = "disable_two_factor")]
+pub async fn disable_two_factor() -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{session, two_factor};
+
+    let (state, session, account) = super::signed_in().await?;
+    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+        .await?;
+    two_factor::disable(&state, &account, &RequestMeta::from_context()).await?;
+    super::continue_session(&state, &session, account.id).await
+}
+
+/// The latest security events of the account, newest first.
+#[server(endpoint = "security_activity")]
+pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
+    let (state, _, account) = super::signed_in().await?;
+    crate::server::events::latest(&state.db, account.id, 20).await
 }
 
 /// Who is signing in, for the second-step page; `Unauthorized` unless a
@@ -94,12 +173,14 @@ pub async fn verify_recovery_code(recovery_code: String) -> Result<(), AppError>
 async fn finish_sign_in(
     factor: crate::server::two_factor::SecondFactor<'_>,
 ) -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
     use crate::server::{AppState, session, two_factor};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
     let account = session::pending_account(&session, &state.db, state.clock.now()).await?;
-    let accepted = two_factor::verify(&state, account.id, factor).await?;
+    let accepted =
+        two_factor::verify(&state, account.id, factor, &RequestMeta::from_context()).await?;
     session::sign_in(&session, &account).await?;
     tracing::info!(
         account_id = account.id,

@@ -1,16 +1,22 @@
 //! Reusable pieces of the dashboard.
 
+mod activity;
 mod browser;
+mod confirm;
 mod confirm_password;
 mod dialog;
 mod form_error;
 mod recovery_codes;
+mod recovery_dialog;
 mod settings;
 mod setup_wizard;
 
+pub use activity::SecurityActivity;
+pub use confirm::ConfirmDialog;
 pub use confirm_password::ConfirmPasswordDialog;
 pub use dialog::Modal;
 pub use form_error::FormError;
 pub use recovery_codes::RecoveryCodesPanel;
+pub use recovery_dialog::RecoveryCodesDialog;
 pub use settings::SettingsFrame;
 pub use setup_wizard::SetupWizard;

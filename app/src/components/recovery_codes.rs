@@ -4,18 +4,28 @@
 use leptos::prelude::*;
 
 use super::browser::{copy_text, download_text};
+use crate::api::two_factor::NoteRecoveryCodesDownloaded;
 use crate::types::RecoveryCodes;
 
+/// With `saved`, the panel shows the "I've saved the data" checkbox, which
+/// Download and Copy tick (a new set); without it, just the codes (viewing).
 #[component]
-pub fn RecoveryCodesPanel(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyView {
+pub fn RecoveryCodesPanel(
+    codes: RecoveryCodes,
+    #[prop(optional)] saved: Option<RwSignal<bool>>,
+) -> AnyView {
     let notice = RwSignal::new(None::<&'static str>);
     let text = StoredValue::new(codes.file_text());
-    let plain = StoredValue::new(codes.codes.join("\n"));
+    let plain = StoredValue::new(codes.unused_text());
+    let noted = ServerAction::<NoteRecoveryCodesDownloaded>::new();
 
     let download = move |_| match download_text(RecoveryCodes::FILE_NAME, &text.get_value()) {
         Ok(()) => {
-            saved.set(true);
+            if let Some(saved) = saved {
+                saved.set(true);
+            }
             notice.set(Some("Downloaded twofold-recovery-codes.txt"));
+            noted.dispatch(NoteRecoveryCodesDownloaded {});
         }
         Err(_) => notice.set(Some("The download failed. Copy the codes instead.")),
     };
@@ -23,7 +33,9 @@ pub fn RecoveryCodesPanel(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyVie
         leptos::task::spawn_local(async move {
             match copy_text(&plain.get_value()).await {
                 Ok(()) => {
-                    saved.set(true);
+                    if let Some(saved) = saved {
+                        saved.set(true);
+                    }
                     notice.set(Some("Copied to the clipboard"));
                 }
                 Err(_) => notice.set(Some(
@@ -36,17 +48,33 @@ pub fn RecoveryCodesPanel(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyVie
     view! {
         <p class="set-name">{format!("Set {}, generated {}", codes.set_number, codes.generated_on)}</p>
         <ol class="codes" aria-label="Recovery codes">
-            {codes.codes.iter().map(|code| view! { <li><code>{code.clone()}</code></li> }).collect_view()}
+            {codes
+                .codes
+                .iter()
+                .map(|entry| match &entry.used_at {
+                    None => view! { <li><code>{entry.code.clone()}</code></li> }.into_any(),
+                    Some(used_at) => view! {
+                        <li class="used">
+                            <del><code>{entry.code.clone()}</code></del>
+                            <span class="hint">{format!(" used {used_at}")}</span>
+                        </li>
+                    }
+                    .into_any(),
+                })
+                .collect_view()}
         </ol>
+        <p class="codes-left">{format!("{} of {} codes left", codes.left(), codes.codes.len())}</p>
         <div class="actions start">
             <button type="button" class="secondary" on:click=download>"Download"</button>
             <button type="button" class="secondary" on:click=copy>"Copy"</button>
         </div>
         <p class="hint" role="status">{move || notice.get()}</p>
-        <p class="saved">
-            <input type="checkbox" id="saved-the-data" bind:checked=saved />
-            <label for="saved-the-data">"I've saved the data"</label>
-        </p>
+        {saved.map(|saved| view! {
+            <p class="saved">
+                <input type="checkbox" id="saved-the-data" bind:checked=saved />
+                <label for="saved-the-data">"I've saved the data"</label>
+            </p>
+        })}
     }
     .into_any()
 }

@@ -1,6 +1,10 @@
 use leptos::prelude::*;
 
-use super::{ConfirmPasswordDialog, SetupWizard};
+use super::{
+    ConfirmDialog, ConfirmPasswordDialog, FormError, RecoveryCodesDialog, SecurityActivity,
+    SetupWizard,
+};
+use crate::api::two_factor::DisableTwoFactor;
 use crate::types::AccountView;
 
 /// The frame the Settings button opens, with its tabs. Only the Account tab
@@ -43,15 +47,45 @@ pub fn SettingsFrame(
     .into_any()
 }
 
+/// What the confirm-password pop-up unlocks once the password is right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unlock {
+    SetUp,
+    ViewCodes,
+    Disable,
+}
+
 #[component]
 fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
     let confirm_open = RwSignal::new(false);
     let wizard_open = RwSignal::new(false);
-    let status = if account.two_factor_enabled {
-        "Enabled"
-    } else {
-        "Disabled"
+    let codes_open = RwSignal::new(false);
+    let disable_open = RwSignal::new(false);
+    let unlock = RwSignal::new(None::<Unlock>);
+    let disable = ServerAction::<DisableTwoFactor>::new();
+    let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = disable.value().get() {
+            disable.value().set(None);
+            on_change.run(());
+        }
+    });
+
+    let ask_password = move |what: Unlock| {
+        unlock.set(Some(what));
+        confirm_open.set(true);
     };
+    let on_confirmed = move |()| match unlock.get_untracked() {
+        Some(Unlock::SetUp) => wizard_open.set(true),
+        Some(Unlock::ViewCodes) => codes_open.set(true),
+        Some(Unlock::Disable) => {
+            disable.dispatch(DisableTwoFactor {});
+        }
+        None => {}
+    };
+
+    let enabled = account.two_factor_enabled;
+    let status = if enabled { "Enabled" } else { "Disabled" };
     let codes_left = account.recovery_codes_left.map(|left| match left {
         1 => "1 recovery code left".to_owned(),
         n => format!("{n} recovery codes left"),
@@ -65,17 +99,46 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
         <h3>"Two-factor authentication"</h3>
         <p class="two-factor-status">"Two-factor authentication: " {status}</p>
         {codes_left.map(|text| view! { <p class="codes-left">{text}</p> })}
-        <Show when=move || !account.two_factor_enabled>
-            <p class="hint">
-                "Protect your account with a code from an authenticator app on your phone, "
-                "in addition to your password."
-            </p>
-            <button type="button" on:click=move |_| confirm_open.set(true)>
-                "Set Up Two-Factor Authentication"
-            </button>
-        </Show>
-        <ConfirmPasswordDialog open=confirm_open on_confirmed=move |()| wizard_open.set(true) />
+        {if enabled {
+            view! {
+                <div class="actions start">
+                    <button type="button" on:click=move |_| ask_password(Unlock::ViewCodes)>
+                        "View Recovery Codes"
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| ask_password(Unlock::SetUp)>
+                        "Set Up on a New Phone"
+                    </button>
+                    <button type="button" class="danger" on:click=move |_| disable_open.set(true)>
+                        "Disable Two-Factor Authentication"
+                    </button>
+                </div>
+                <FormError error=disable_error />
+            }
+            .into_any()
+        } else {
+            view! {
+                <p class="hint">
+                    "Protect your account with a code from an authenticator app on your phone, "
+                    "in addition to your password."
+                </p>
+                <button type="button" on:click=move |_| ask_password(Unlock::SetUp)>
+                    "Set Up Two-Factor Authentication"
+                </button>
+            }
+            .into_any()
+        }}
+        <ConfirmDialog
+            open=disable_open
+            id="disable-title"
+            title="Disable two-factor authentication?"
+            message="Disable two-factor authentication? Your account will be protected by your password only."
+            confirm_label="Disable"
+            on_confirm=move |()| ask_password(Unlock::Disable)
+        />
+        <ConfirmPasswordDialog open=confirm_open on_confirmed />
         <SetupWizard open=wizard_open on_done=on_change />
+        <RecoveryCodesDialog open=codes_open on_change />
+        <SecurityActivity />
     }
     .into_any()
 }

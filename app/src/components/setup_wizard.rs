@@ -160,7 +160,7 @@ fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyView {
             "Each code can be used once instead of a code from your app. Keep them somewhere safe: "
             "if you lose your phone, they are the only way back into your account."
         </p>
-        <RecoveryCodesPanel codes saved />
+        <RecoveryCodesPanel codes saved=saved />
     }
     .into_any()
 }

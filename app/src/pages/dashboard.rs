@@ -63,6 +63,20 @@ fn Dashboard(
         </header>
         <main class="wide">
             <h1>"Welcome, " {login}</h1>
+            {account.recovery_codes_left.filter(|left| *left <= 2).map(|left| view! {
+                <p class="warning" role="status">
+                    {match left {
+                        0 => "You have no recovery codes left. ".to_owned(),
+                        1 => "Only 1 recovery code left. ".to_owned(),
+                        n => format!("Only {n} recovery codes left. "),
+                    }}
+                    "Open Settings > Account > View Recovery Codes to "
+                    <button type="button" class="link" on:click=move |_| settings_open.set(true)>
+                        "generate new ones"
+                    </button>
+                    "."
+                </p>
+            })}
             <FormError error=sign_out_error />
             <Show when=move || settings_open.get()>
                 <SettingsFrame account=account.clone() on_change />

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod clock;
 pub mod crypto;
 pub mod db;
+pub mod events;
 pub mod password;
 pub mod recovery;
 pub mod session;

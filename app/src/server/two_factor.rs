@@ -16,11 +16,12 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::accounts::Account;
 use super::crypto::Purpose;
+use super::events::{self, RequestMeta};
 use super::recovery::{self, RecoveryCode};
 use super::throttle::{self, Gate};
 use super::totp::{Code, TotpSecret, step_of};
 use crate::error::AppError;
-use crate::types::{RecoveryCodes, SetupChallenge};
+use crate::types::{RecoveryCodeEntry, RecoveryCodes, SecurityEventKind, SetupChallenge};
 
 /// How long a secret being set up stays valid.
 pub const SETUP_LIFETIME_SECONDS: i64 = 15 * 60;
@@ -115,14 +116,14 @@ pub async fn confirm_setup(
     state: &AppState,
     account: &Account,
     code_input: &str,
+    meta: &RequestMeta,
 ) -> Result<RecoveryCodes, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
     match throttle::gate(&mut tx, account.id, now).await? {
         Gate::Open => {}
         Gate::Throttled { retry_after } => {
-            tx.commit().await?;
-            return Err(AppError::RateLimited { retry_after });
+            return throttled(tx, account.id, retry_after, meta, now).await;
         }
         Gate::Capped => {
             tx.commit().await?;
@@ -131,7 +132,7 @@ pub async fn confirm_setup(
     }
     let code = match Code::parse(code_input) {
         Ok(code) => code,
-        Err(error) => return fail(tx, account.id, now, error).await,
+        Err(error) => return fail(tx, account.id, now, error, meta).await,
     };
     let pending =
         sqlx::query("SELECT sealed_secret, created_at FROM two_factor_setup WHERE account_id = $1")
@@ -154,7 +155,7 @@ pub async fn confirm_setup(
     let secret =
         TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account.id, &sealed)?)?;
     let Some(step) = secret.matching_step(&code, now) else {
-        return fail(tx, account.id, now, AppError::InvalidCode).await;
+        return fail(tx, account.id, now, AppError::InvalidCode, meta).await;
     };
 
     let previous_set: Option<i64> =
@@ -184,19 +185,195 @@ pub async fn confirm_setup(
         .await?;
     let codes = store_new_recovery_codes(state, &mut tx, account.id, set_number, now).await?;
     throttle::record_success(&mut tx, account.id).await?;
-    sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
-        .bind(account.id)
-        .execute(&mut *tx)
-        .await?;
+    end_other_sessions(&mut tx, account.id).await?;
+    events::record(
+        &mut tx,
+        account.id,
+        SecurityEventKind::TwoFactorEnabled,
+        meta,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(account_id = account.id, "two-factor authentication enabled");
+    Ok(fresh_set(account, set_number, now, &codes))
+}
 
-    Ok(RecoveryCodes {
+fn fresh_set(
+    account: &Account,
+    set_number: i64,
+    now: i64,
+    codes: &[RecoveryCode],
+) -> RecoveryCodes {
+    RecoveryCodes {
         login: account.login.clone(),
         set_number: set_number as u32,
         generated_on: date_of(now),
-        codes: codes.iter().map(RecoveryCode::display).collect(),
+        codes: codes
+            .iter()
+            .map(|code| RecoveryCodeEntry {
+                code: code.display(),
+                used_at: None,
+            })
+            .collect(),
+    }
+}
+
+/// Moves the account's session epoch on: every session but the one the
+/// caller re-issues is dead, on every process.
+async fn end_other_sessions(tx: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
+        .bind(account_id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// The current set, used codes included, for "View Recovery Codes".
+pub async fn view_recovery_codes(
+    state: &AppState,
+    account: &Account,
+    meta: &RequestMeta,
+) -> Result<RecoveryCodes, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let set: Option<(i64, i64)> =
+        sqlx::query_as("SELECT recovery_set, enabled_at FROM two_factor WHERE account_id = $1")
+            .bind(account.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((set_number, _)) = set else {
+        return Err(AppError::TwoFactorNotEnabled);
+    };
+    let rows = sqlx::query(
+        "SELECT sealed_code, used_at, created_at FROM recovery_codes
+         WHERE account_id = $1 ORDER BY position",
+    )
+    .bind(account.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut codes = Vec::with_capacity(rows.len());
+    let mut generated_at = now;
+    for row in rows {
+        let sealed: Vec<u8> = row.try_get("sealed_code")?;
+        let plain = state
+            .vault
+            .open(Purpose::RecoveryCode, account.id, &sealed)?;
+        let code =
+            RecoveryCode::parse(std::str::from_utf8(&plain).map_err(|_| AppError::Internal)?)
+                .map_err(|_| AppError::Internal)?;
+        let used_at: Option<i64> = row.try_get("used_at")?;
+        generated_at = row.try_get("created_at")?;
+        codes.push(RecoveryCodeEntry {
+            code: code.display(),
+            used_at: used_at.map(events::date_time_of),
+        });
+    }
+    events::record(
+        &mut tx,
+        account.id,
+        SecurityEventKind::RecoveryCodesViewed,
+        meta,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RecoveryCodes {
+        login: account.login.clone(),
+        set_number: set_number as u32,
+        generated_on: date_of(generated_at),
+        codes,
     })
+}
+
+/// A new set replaces the old one in one transaction: the old codes stop
+/// working the moment the new ones exist. The row lock on `two_factor`
+/// makes concurrent regenerations take turns; the last one wins whole.
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    account: &Account,
+    meta: &RequestMeta,
+) -> Result<RecoveryCodes, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let set_number: Option<i64> = sqlx::query_scalar(
+        "UPDATE two_factor SET recovery_set = recovery_set + 1 WHERE account_id = $1 RETURNING recovery_set",
+    )
+    .bind(account.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(set_number) = set_number else {
+        return Err(AppError::TwoFactorNotEnabled);
+    };
+    let codes = store_new_recovery_codes(state, &mut tx, account.id, set_number, now).await?;
+    end_other_sessions(&mut tx, account.id).await?;
+    events::record(
+        &mut tx,
+        account.id,
+        SecurityEventKind::RecoveryCodesRegenerated,
+        meta,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        account_id = account.id,
+        set_number,
+        "recovery codes regenerated"
+    );
+    Ok(fresh_set(account, set_number, now, &codes))
+}
+
+/// Turns 2FA off: the secret, any pending set-up, the codes and the
+/// throttle and replay state go in one transaction, which begins by
+/// locking the account row, as set-up confirmation does: a set-up finishing
+/// in another tab either lands before (and is removed) or finds its pending
+/// secret gone.
+pub async fn disable(
+    state: &AppState,
+    account: &Account,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE accounts SET session_epoch = session_epoch + 1, second_factor_failures = 0 WHERE id = $1",
+    )
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await?;
+    let removed = sqlx::query("DELETE FROM two_factor WHERE account_id = $1")
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Err(AppError::TwoFactorNotEnabled);
+    }
+    for table in [
+        "two_factor_setup",
+        "recovery_codes",
+        "second_factor_failures",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE account_id = $1"))
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    events::record(
+        &mut tx,
+        account.id,
+        SecurityEventKind::TwoFactorDisabled,
+        meta,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        account_id = account.id,
+        "two-factor authentication disabled"
+    );
+    Ok(())
 }
 
 /// Replaces the account's recovery codes with a new set, inside `tx`.
@@ -259,15 +436,14 @@ pub async fn verify(
     state: &AppState,
     account_id: i64,
     factor: SecondFactor<'_>,
+    meta: &RequestMeta,
 ) -> Result<Accepted, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
     match throttle::gate(&mut tx, account_id, now).await? {
         Gate::Open => {}
         Gate::Throttled { retry_after } => {
-            tx.commit().await?;
-            tracing::warn!(account_id, "second factor throttled");
-            return Err(AppError::RateLimited { retry_after });
+            return throttled(tx, account_id, retry_after, meta, now).await;
         }
         // The hard cap stops app codes; a recovery code may still unlock.
         Gate::Capped if matches!(factor, SecondFactor::Code(_)) => {
@@ -277,9 +453,9 @@ pub async fn verify(
         Gate::Capped => {}
     }
     match factor {
-        SecondFactor::Code(input) => verify_code(state, tx, account_id, input, now).await,
+        SecondFactor::Code(input) => verify_code(state, tx, account_id, input, now, meta).await,
         SecondFactor::RecoveryCode(input) => {
-            verify_recovery_code(state, tx, account_id, input, now).await
+            verify_recovery_code(state, tx, account_id, input, now, meta).await
         }
     }
 }
@@ -290,10 +466,11 @@ async fn verify_code(
     account_id: i64,
     input: &str,
     now: i64,
+    meta: &RequestMeta,
 ) -> Result<Accepted, AppError> {
     let code = match Code::parse(input) {
         Ok(code) => code,
-        Err(error) => return fail(tx, account_id, now, error).await,
+        Err(error) => return fail(tx, account_id, now, error, meta).await,
     };
     let row =
         sqlx::query("SELECT sealed_secret, last_used_step FROM two_factor WHERE account_id = $1")
@@ -309,7 +486,7 @@ async fn verify_code(
     let secret =
         TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account_id, &sealed)?)?;
     let Some(step) = secret.matching_step(&code, now) else {
-        return fail(tx, account_id, now, AppError::InvalidCode).await;
+        return fail(tx, account_id, now, AppError::InvalidCode, meta).await;
     };
     // Compare-and-set on the last used step: a code is good once, and never
     // after a later one.
@@ -323,9 +500,17 @@ async fn verify_code(
     .rows_affected();
     if step <= last_used_step || claimed != 1 {
         tracing::warn!(account_id, "replayed authentication code refused");
-        return fail(tx, account_id, now, AppError::InvalidCode).await;
+        return fail(tx, account_id, now, AppError::InvalidCode, meta).await;
     }
     throttle::record_success(&mut tx, account_id).await?;
+    events::record(
+        &mut tx,
+        account_id,
+        SecurityEventKind::SignedInWithCode,
+        meta,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Accepted::Code {
         drift: step - step_of(now),
@@ -338,10 +523,11 @@ async fn verify_recovery_code(
     account_id: i64,
     input: &str,
     now: i64,
+    meta: &RequestMeta,
 ) -> Result<Accepted, AppError> {
     let code = match RecoveryCode::parse(input) {
         Ok(code) => code,
-        Err(error) => return fail(tx, account_id, now, error).await,
+        Err(error) => return fail(tx, account_id, now, error, meta).await,
     };
     let offered = state.vault.lookup_hash(account_id, code.normalized());
     // Compare against every unused code in constant time, rather than
@@ -360,7 +546,7 @@ async fn verify_recovery_code(
         }
     }
     let Some(id) = matched else {
-        return fail(tx, account_id, now, AppError::InvalidRecoveryCode).await;
+        return fail(tx, account_id, now, AppError::InvalidRecoveryCode, meta).await;
     };
     let used =
         sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
@@ -370,26 +556,65 @@ async fn verify_recovery_code(
             .await?
             .rows_affected();
     if used != 1 {
-        return fail(tx, account_id, now, AppError::InvalidRecoveryCode).await;
+        return fail(tx, account_id, now, AppError::InvalidRecoveryCode, meta).await;
     }
     throttle::record_success(&mut tx, account_id).await?;
+    events::record(
+        &mut tx,
+        account_id,
+        SecurityEventKind::SignedInWithRecoveryCode,
+        meta,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     let left = unused.len().saturating_sub(1) as u32;
     tracing::info!(account_id, left, "signed in with a recovery code");
     Ok(Accepted::RecoveryCode { left })
 }
 
-/// Records a failed attempt and commits it before answering with `error`.
+/// Records a failed attempt (and its event) and commits it before
+/// answering with `error`.
 async fn fail<T>(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     account_id: i64,
     now: i64,
     error: AppError,
+    meta: &RequestMeta,
 ) -> Result<T, AppError> {
     throttle::record_failure(&mut tx, account_id, now).await?;
+    events::record(
+        &mut tx,
+        account_id,
+        SecurityEventKind::SecondFactorFailed,
+        meta,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(account_id, "second factor refused");
     Err(error)
+}
+
+/// Refuses an attempt while the throttle holds, and says so in the activity.
+async fn throttled<T>(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    retry_after: u64,
+    meta: &RequestMeta,
+    now: i64,
+) -> Result<T, AppError> {
+    events::record(
+        &mut tx,
+        account_id,
+        SecurityEventKind::SecondFactorThrottled,
+        meta,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(account_id, "second factor throttled");
+    Err(AppError::RateLimited { retry_after })
 }
 
 /// `YYYY-MM-DD` of a unix time, in UTC.

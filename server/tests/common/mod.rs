@@ -83,7 +83,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     }
 }
 
-async fn fresh_postgres_database() -> String {
+pub async fn fresh_postgres_database() -> String {
     let admin = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
         panic!("{POSTGRES_ENV} must name a PostgreSQL server (scripts/test starts one)")
     });
@@ -108,14 +108,7 @@ impl TestApp {
 
     /// A client with no cookie yet, like a fresh browser profile.
     pub fn client(&self) -> Client {
-        Client {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: format!("http://{}", self.addr),
-            cookie: None,
-        }
+        Client::new(&format!("http://{}", self.addr))
     }
 
     /// A client that has signed up as `login` and is signed in.
@@ -164,6 +157,29 @@ impl Reply {
 }
 
 impl Client {
+    /// A client of a server at `base` (`http://host:port`), with no cookie.
+    pub fn new(base: &str) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(USER_AGENT)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+            cookie: None,
+        }
+    }
+
+    /// Like [`Client::call`], but `None` when the server cannot be reached.
+    pub async fn try_call(&mut self, function: &str, form: &[(&str, &str)]) -> Option<Reply> {
+        let request = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .header("accept", "application/json")
+            .form(form);
+        self.try_send(request).await
+    }
+
     /// Calls a server function the way the hydrated app does (form-encoded
     /// body, JSON answer).
     pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Reply {
@@ -199,15 +215,21 @@ impl Client {
         self.send(request).await
     }
 
-    pub async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Reply {
+    pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Reply {
+        self.try_send(request)
+            .await
+            .expect("request reaches the server")
+    }
+
+    async fn try_send(&mut self, mut request: reqwest::RequestBuilder) -> Option<Reply> {
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
-        let response = request.send().await.expect("request reaches the server");
+        let response = request.send().await.ok()?;
         let reply = Reply {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
-            body: response.text().await.unwrap_or_default(),
+            body: response.text().await.ok()?,
         };
         for set_cookie in reply.set_cookies() {
             let pair = set_cookie.split(';').next().unwrap_or_default().trim();
@@ -216,11 +238,13 @@ impl Client {
                 self.cookie = (!removed).then(|| pair.to_owned());
             }
         }
-        reply
+        Some(reply)
     }
 }
 
 pub const PASSWORD: &str = "correct horse battery";
+/// Sent by every test client, so the security activity can be checked.
+pub const USER_AGENT: &str = "twofold-tests/1";
 
 /// The TOTP code for `key` at `unix`, computed by oath-toolkit's
 /// `oathtool`: an implementation independent of the server's.
@@ -272,7 +296,7 @@ impl TestApp {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| c.as_str().unwrap().to_owned())
+            .map(|entry| entry["code"].as_str().unwrap().to_owned())
             .collect();
         Enabled {
             key,

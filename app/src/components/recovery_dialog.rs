@@ -1,0 +1,83 @@
+//! View Recovery Codes: the current set (used ones struck through), with
+//! Download and Copy, and at the bottom the link to generate a new set. A
+//! new set must be saved (the checkbox) before Done.
+
+use leptos::prelude::*;
+
+use super::{ConfirmDialog, Modal, RecoveryCodesPanel};
+use crate::api::two_factor::{RegenerateRecoveryCodes, ViewRecoveryCodes};
+
+#[component]
+pub fn RecoveryCodesDialog(open: RwSignal<bool>, #[prop(into)] on_change: Callback<()>) -> AnyView {
+    let view_action = ServerAction::<ViewRecoveryCodes>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let confirm_open = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let fresh = Signal::derive(move || regenerate.value().get().and_then(Result::ok));
+
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            regenerate.value().set(None);
+            saved.set(false);
+            view_action.dispatch(ViewRecoveryCodes {});
+        }
+        is_open
+    });
+    let on_cancel =
+        Callback::new(move |()| fresh.get_untracked().is_none() || saved.get_untracked());
+    let close = move |_| {
+        let regenerated = fresh.get_untracked().is_some();
+        open.set(false);
+        if regenerated {
+            on_change.run(());
+        }
+    };
+
+    view! {
+        <Modal open labelled_by="recovery-title" on_cancel class="wide">
+            <h2 id="recovery-title">"Recovery codes"</h2>
+            {move || match (fresh.get(), view_action.value().get()) {
+                (Some(codes), _) => view! {
+                    <p class="warning" role="note">
+                        "Save these new codes with Download or Copy: the old ones no longer work."
+                    </p>
+                    <RecoveryCodesPanel codes saved=saved />
+                    <div class="actions">
+                        <button type="button" disabled=move || !saved.get() on:click=close>"Done"</button>
+                    </div>
+                }
+                .into_any(),
+                (None, None) => view! { <p>"Loading your codes…"</p> }.into_any(),
+                (None, Some(Err(error))) => view! { <p role="alert">{error.message()}</p> }.into_any(),
+                (None, Some(Ok(codes))) => view! {
+                    <RecoveryCodesPanel codes />
+                    {move || regenerate.value().get().and_then(Result::err).map(|error| view! {
+                        <p role="alert" class="form-error">{error.message()}</p>
+                    })}
+                    <p>
+                        "Used them up, or think someone saw them? "
+                        <button type="button" class="link" on:click=move |_| confirm_open.set(true)>
+                            "Generate new recovery codes"
+                        </button>
+                    </p>
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=close>"Close"</button>
+                    </div>
+                }
+                .into_any(),
+            }}
+            <ConfirmDialog
+                open=confirm_open
+                id="regenerate-title"
+                title="Generate new recovery codes?"
+                message="Generate new recovery codes? The current ones will stop working."
+                confirm_label="Generate"
+                on_confirm=move |()| {
+                    regenerate.dispatch(RegenerateRecoveryCodes {});
+                }
+            />
+        </Modal>
+    }
+    .into_any()
+}
