@@ -12,7 +12,8 @@ pub struct AccountView {
 }
 
 /// Step 1 of the set-up wizard: what the authenticator app needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// (`Debug` hides the key: it is a secret.)
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetupChallenge {
     pub issuer: String,
     pub account: String,
@@ -23,8 +24,9 @@ pub struct SetupChallenge {
     pub expires_in_minutes: u32,
 }
 
-/// A set of recovery codes, as shown and downloaded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A set of recovery codes, as shown and downloaded. (`Debug` hides the
+/// codes.)
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     pub login: String,
     pub set_number: u32,
@@ -33,7 +35,7 @@ pub struct RecoveryCodes {
     pub codes: Vec<RecoveryCodeEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodeEntry {
     /// `abcd-efgh-jkmn-pqrs`
     pub code: String,
@@ -80,6 +82,33 @@ impl RecoveryCodes {
              Keep them somewhere safe. A newer set replaces this one.\n",
         );
         text
+    }
+}
+
+impl std::fmt::Debug for SetupChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupChallenge")
+            .field("issuer", &self.issuer)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCodes")
+            .field("login", &self.login)
+            .field("set_number", &self.set_number)
+            .field("left", &self.left())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for RecoveryCodeEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCodeEntry")
+            .field("used_at", &self.used_at)
+            .finish_non_exhaustive()
     }
 }
 
@@ -172,6 +201,31 @@ pub struct SecurityEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_hides_keys_and_codes() {
+        let challenge = SetupChallenge {
+            issuer: "Twofold".into(),
+            account: "ana".into(),
+            manual_key: "SECRETKEY".into(),
+            qr_svg: "<svg/>".into(),
+            expires_in_minutes: 15,
+        };
+        let codes = RecoveryCodes {
+            login: "ana".into(),
+            set_number: 1,
+            generated_on: "2026-11-27".into(),
+            codes: vec![RecoveryCodeEntry {
+                code: "abcd-efgh-jkmn-pqrs".into(),
+                used_at: None,
+            }],
+        };
+        let printed = format!("{challenge:?} {codes:?} {:?}", codes.codes[0]);
+        assert!(
+            !printed.contains("SECRETKEY") && !printed.contains("abcd"),
+            "{printed}"
+        );
+    }
 
     #[test]
     fn every_event_kind_round_trips_by_name() {

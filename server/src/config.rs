@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
-#[derive(Parser, Debug, Clone)]
+#[derive(Parser, Clone)]
 #[command(
     name = "server",
     version,
@@ -66,6 +66,22 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Hides the database URL (it may hold a password) and the secret key.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "(set)"))
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "(set)"))
+            .field("issuer", &self.issuer)
+            .field("log", &self.log)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("site_root", &self.site_root)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {

@@ -39,13 +39,20 @@ fn is_cross_site(request: &Request) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return false; // Non-browser clients send no Origin; cookies are SameSite.
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    // HTTP/2 carries the host in the URI's authority, not a Host header.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
     let origin_host = origin
         .to_str()
         .ok()
         .and_then(|o| o.split_once("://"))
         .map(|(_, rest)| rest);
-    origin_host.is_none() || origin_host != host
+    match (origin_host, host) {
+        (Some(origin), Some(host)) => !origin.eq_ignore_ascii_case(host),
+        _ => true,
+    }
 }
 
 /// Server function errors leave `server_fn` as 500 whatever they are.

@@ -425,3 +425,90 @@ on_both_backends!(
     after_losing_the_phone_a_recovery_code_can_move_2fa_to_a_new_one,
     the_security_activity_lists_every_event_newest_first,
 );
+
+mod review_findings {
+    use super::*;
+    use app::server::events::RequestMeta;
+    use app::server::{accounts, two_factor};
+
+    /// A change made for a session that another change already ended must
+    /// fail, not revive that session with the newer epoch.
+    async fn a_change_for_an_ended_session_fails_whole(backend: Backend) {
+        let app = spawn(backend).await;
+        let mut client = app.signed_up("hob", PASSWORD).await;
+        app.enable_two_factor(&mut client).await;
+        let stale = accounts::find_by_id(&app.state.db, 1)
+            .await
+            .unwrap()
+            .unwrap();
+        // Someone else's change ends every session (the epoch moves on).
+        client
+            .call("confirm_password", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(
+            client.call("regenerate_recovery_codes", &[]).await.status,
+            200
+        );
+        let set_before = count(&app, "SELECT recovery_set FROM two_factor").await;
+
+        let meta = RequestMeta::default();
+        let late = two_factor::regenerate_recovery_codes(&app.state, &stale, &meta).await;
+        assert_eq!(late.unwrap_err(), app::error::AppError::Unauthorized);
+        let late = two_factor::disable(&app.state, &stale, &meta).await;
+        assert_eq!(late.unwrap_err(), app::error::AppError::Unauthorized);
+        assert_eq!(
+            count(&app, "SELECT recovery_set FROM two_factor").await,
+            set_before
+        );
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM recovery_codes").await, 10);
+    }
+
+    async fn password_confirmations_are_throttled(backend: Backend) {
+        let app = spawn(backend).await;
+        let mut client = app.signed_up("ivo", PASSWORD).await;
+        for _ in 0..5 {
+            let reply = client
+                .call("confirm_password", &[("password", "a wrong guess")])
+                .await;
+            assert_eq!(reply.status, 401);
+        }
+        let reply = client
+            .call("confirm_password", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(reply.status, 429, "{}", reply.body);
+        assert!(reply.header("retry-after").is_some());
+        assert_eq!(client.call("begin_two_factor_setup", &[]).await.status, 403);
+        app.state.clock.advance(300);
+        assert_eq!(
+            client
+                .call("confirm_password", &[("password", PASSWORD)])
+                .await
+                .status,
+            200
+        );
+    }
+
+    async fn a_flood_of_throttled_attempts_leaves_one_activity_line(backend: Backend) {
+        let app = spawn(backend).await;
+        let mut owner = app.signed_up("jay", PASSWORD).await;
+        app.enable_two_factor(&mut owner).await;
+        let mut client = app.password_step("jay").await;
+        for _ in 0..15 {
+            client
+                .call("verify_sign_in_code", &[("code", "000000")])
+                .await;
+        }
+        let throttled = count(
+            &app,
+            "SELECT COUNT(*) FROM security_events WHERE kind = 'second_factor_throttled'",
+        )
+        .await;
+        assert_eq!(throttled, 1);
+    }
+
+    on_both_backends!(
+        a_change_for_an_ended_session_fails_whole,
+        password_confirmations_are_throttled,
+        a_flood_of_throttled_attempts_leaves_one_activity_line,
+    );
+}

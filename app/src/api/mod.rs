@@ -19,20 +19,7 @@ mod context {
         let account = session::current_account(&session, &state.db).await?;
         Ok((state, session, account))
     }
-
-    /// After a change that ended the account's other sessions (its epoch
-    /// moved on), this session carries on under a new id and the new epoch.
-    pub async fn continue_session(
-        state: &AppState,
-        session: &Session,
-        account_id: i64,
-    ) -> Result<(), AppError> {
-        let account = crate::server::accounts::find_by_id(&state.db, account_id)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        session::sign_in(session, &account).await
-    }
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) use context::{continue_session, signed_in};
+pub(crate) use context::signed_in;

@@ -18,6 +18,13 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
 
     let (state, session, account) = super::signed_in().await?;
     validate_offered_password(&password)?;
+    let now = state.clock.now();
+    let throttled =
+        crate::server::throttle::password_confirmation_retry_after(&state.db, account.id, now)
+            .await?;
+    if let Some(retry_after) = throttled {
+        return Err(AppError::RateLimited { retry_after });
+    }
     let stored = accounts::find_with_hash(&state.db, &account.login)
         .await?
         .map(|(_, hash)| hash.0);
@@ -29,12 +36,12 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
             account.id,
             kind,
             &RequestMeta::from_context(),
-            state.clock.now(),
+            now,
         )
         .await?;
         return Err(AppError::IncorrectPassword);
     }
-    session::mark_reauthenticated(&session, state.clock.now()).await
+    session::mark_reauthenticated(&session, now).await
 }
 
 /// Step 1 of 2: a new secret, shown as a QR code and as text.
@@ -61,13 +68,13 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 #[server(endpoint = "confirm_two_factor_setup")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::two_factor;
+    use crate::server::{session, two_factor};
 
     let (state, session, account) = super::signed_in().await?;
-    let codes =
+    let changed =
         two_factor::confirm_setup(&state, &account, &code, &RequestMeta::from_context()).await?;
-    super::continue_session(&state, &session, account.id).await?;
-    Ok(codes)
+    session::continue_after_change(&session, &account, changed.session_epoch).await?;
+    Ok(changed.value)
 }
 
 /// View Recovery Codes: the current set, used ones marked. Needs a recent
@@ -93,11 +100,11 @@ pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     let (state, session, account) = super::signed_in().await?;
     session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
         .await?;
-    let codes =
+    let changed =
         two_factor::regenerate_recovery_codes(&state, &account, &RequestMeta::from_context())
             .await?;
-    super::continue_session(&state, &session, account.id).await?;
-    Ok(codes)
+    session::continue_after_change(&session, &account, changed.session_epoch).await?;
+    Ok(changed.value)
 }
 
 /// The browser saved the codes to a file: worth a line in the activity.
@@ -128,8 +135,8 @@ pub async fn disable_two_factor() -> Result<(), AppError> {
     let (state, session, account) = super::signed_in().await?;
     session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
         .await?;
-    two_factor::disable(&state, &account, &RequestMeta::from_context()).await?;
-    super::continue_session(&state, &session, account.id).await
+    let changed = two_factor::disable(&state, &account, &RequestMeta::from_context()).await?;
+    session::continue_after_change(&session, &account, changed.session_epoch).await
 }
 
 /// The latest security events of the account, newest first.

@@ -55,6 +55,44 @@ pub async fn record(
     Ok(())
 }
 
+/// Whether an event of `kind` was recorded after `since`.
+pub async fn happened_since(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kind: SecurityEventKind,
+    since: i64,
+) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM security_events WHERE account_id = $1 AND kind = $2 AND at > $3",
+    )
+    .bind(account_id)
+    .bind(kind.as_str())
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(count > 0)
+}
+
+/// When the latest events of `kind` after `since` happened, newest first.
+pub async fn times_since(
+    db: &Db,
+    account_id: i64,
+    kind: SecurityEventKind,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT at FROM security_events WHERE account_id = $1 AND kind = $2 AND at > $3
+         ORDER BY at DESC LIMIT $4",
+    )
+    .bind(account_id)
+    .bind(kind.as_str())
+    .bind(since)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
 /// Records an event that is a change of its own (no other write with it).
 pub async fn record_alone(
     db: &Db,

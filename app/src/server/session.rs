@@ -85,6 +85,20 @@ async fn live_account(db: &Db, account_id: i64, epoch: i64) -> Result<Account, A
     }
 }
 
+/// After a change that ended the account's other sessions, this session
+/// carries on under a new id with the epoch that change set.
+pub async fn continue_after_change(
+    session: &Session,
+    account: &Account,
+    session_epoch: i64,
+) -> Result<(), AppError> {
+    let account = Account {
+        session_epoch,
+        ..account.clone()
+    };
+    sign_in(session, &account).await
+}
+
 /// The signed-in account, or `Unauthorized` (a pending sign-in included).
 pub async fn current_account(session: &Session, db: &Db) -> Result<Account, AppError> {
     match session.get::<SessionAuth>(AUTH_KEY).await? {

@@ -50,17 +50,43 @@ pub async fn gate(
     .bind(FAILURES_PER_WINDOW)
     .fetch_all(&mut *conn)
     .await?;
-    if recent.len() as i64 >= FAILURES_PER_WINDOW {
-        // The window frees up when the oldest of the last five leaves it.
-        let lifts_at = recent[recent.len() - 1] + WINDOW_SECONDS;
-        return Ok(Gate::Throttled {
-            retry_after: (lifts_at - now).max(1) as u64,
-        });
+    if let Some(retry_after) = retry_after(&recent, now) {
+        return Ok(Gate::Throttled { retry_after });
     }
     if consecutive >= HARD_CAP {
         return Ok(Gate::Capped);
     }
     Ok(Gate::Open)
+}
+
+/// Given the latest failures (newest first, at most five), how long until
+/// an attempt is allowed again, if it is not now. The window frees up when
+/// the oldest of the last five leaves it.
+fn retry_after(recent: &[i64], now: i64) -> Option<u64> {
+    if (recent.len() as i64) < FAILURES_PER_WINDOW {
+        return None;
+    }
+    let lifts_at = recent[recent.len() - 1] + WINDOW_SECONDS;
+    Some((lifts_at - now).max(1) as u64)
+}
+
+/// Password confirmations (the pop-up) get the same window, counted over
+/// their failure events: a stolen session cannot guess the password at
+/// leisure to unlock the sensitive actions.
+pub async fn password_confirmation_retry_after(
+    db: &super::db::Db,
+    account_id: i64,
+    now: i64,
+) -> Result<Option<u64>, sqlx::Error> {
+    let recent = super::events::times_since(
+        db,
+        account_id,
+        crate::types::SecurityEventKind::PasswordConfirmationFailed,
+        now - WINDOW_SECONDS,
+        FAILURES_PER_WINDOW,
+    )
+    .await?;
+    Ok(retry_after(&recent, now))
 }
 
 pub async fn record_failure(
@@ -97,4 +123,18 @@ pub async fn record_success(conn: &mut AnyConnection, account_id: i64) -> Result
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_failures_in_the_window_wait_for_the_oldest_to_leave() {
+        assert_eq!(retry_after(&[100, 90, 80, 70], 110), None);
+        assert_eq!(retry_after(&[100, 90, 80, 70, 60], 110), Some(250));
+        assert_eq!(retry_after(&[100, 90, 80, 70, 60], 359), Some(1));
+        // Never zero: "try again in 0 seconds" would be refused again.
+        assert_eq!(retry_after(&[100, 90, 80, 70, 60], 360), Some(1));
+    }
 }

@@ -117,7 +117,7 @@ pub async fn confirm_setup(
     account: &Account,
     code_input: &str,
     meta: &RequestMeta,
-) -> Result<RecoveryCodes, AppError> {
+) -> Result<Changed<RecoveryCodes>, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
     match throttle::gate(&mut tx, account.id, now).await? {
@@ -185,7 +185,7 @@ pub async fn confirm_setup(
         .await?;
     let codes = store_new_recovery_codes(state, &mut tx, account.id, set_number, now).await?;
     throttle::record_success(&mut tx, account.id).await?;
-    end_other_sessions(&mut tx, account.id).await?;
+    let session_epoch = end_other_sessions(&mut tx, account).await?;
     events::record(
         &mut tx,
         account.id,
@@ -196,7 +196,10 @@ pub async fn confirm_setup(
     .await?;
     tx.commit().await?;
     tracing::info!(account_id = account.id, "two-factor authentication enabled");
-    Ok(fresh_set(account, set_number, now, &codes))
+    Ok(Changed {
+        value: fresh_set(account, set_number, now, &codes),
+        session_epoch,
+    })
 }
 
 fn fresh_set(
@@ -219,14 +222,30 @@ fn fresh_set(
     }
 }
 
-/// Moves the account's session epoch on: every session but the one the
-/// caller re-issues is dead, on every process.
-async fn end_other_sessions(tx: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
-        .bind(account_id)
-        .execute(tx)
-        .await?;
-    Ok(())
+/// Moves the account's session epoch on, so every session but the one the
+/// caller re-issues (with the returned epoch) is dead, on every process.
+///
+/// Compare-and-set against the epoch the caller's session carries: if
+/// another change ended this session meanwhile, this one fails instead of
+/// reviving it.
+async fn end_other_sessions(tx: &mut AnyConnection, account: &Account) -> Result<i64, AppError> {
+    let epoch: Option<i64> = sqlx::query_scalar(
+        "UPDATE accounts SET session_epoch = session_epoch + 1
+         WHERE id = $1 AND session_epoch = $2 RETURNING session_epoch",
+    )
+    .bind(account.id)
+    .bind(account.session_epoch)
+    .fetch_optional(tx)
+    .await?;
+    epoch.ok_or(AppError::Unauthorized)
+}
+
+/// The result of a change that ended the account's other sessions: the
+/// caller re-issues its own session with `session_epoch`.
+#[derive(Debug)]
+pub struct Changed<T> {
+    pub value: T,
+    pub session_epoch: i64,
 }
 
 /// The current set, used codes included, for "View Recovery Codes".
@@ -237,6 +256,10 @@ pub async fn view_recovery_codes(
 ) -> Result<RecoveryCodes, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
+    // The write first: on SQLite a deferred transaction that reads before
+    // it writes can fail at once if another write lands in between.
+    let kind = SecurityEventKind::RecoveryCodesViewed;
+    events::record(&mut tx, account.id, kind, meta, now).await?;
     let set: Option<(i64, i64)> =
         sqlx::query_as("SELECT recovery_set, enabled_at FROM two_factor WHERE account_id = $1")
             .bind(account.id)
@@ -269,14 +292,6 @@ pub async fn view_recovery_codes(
             used_at: used_at.map(events::date_time_of),
         });
     }
-    events::record(
-        &mut tx,
-        account.id,
-        SecurityEventKind::RecoveryCodesViewed,
-        meta,
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(RecoveryCodes {
         login: account.login.clone(),
@@ -293,9 +308,12 @@ pub async fn regenerate_recovery_codes(
     state: &AppState,
     account: &Account,
     meta: &RequestMeta,
-) -> Result<RecoveryCodes, AppError> {
+) -> Result<Changed<RecoveryCodes>, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
+    // The account row first, as every other 2FA change takes it: one lock
+    // order, no deadlock.
+    let session_epoch = end_other_sessions(&mut tx, account).await?;
     let set_number: Option<i64> = sqlx::query_scalar(
         "UPDATE two_factor SET recovery_set = recovery_set + 1 WHERE account_id = $1 RETURNING recovery_set",
     )
@@ -306,7 +324,6 @@ pub async fn regenerate_recovery_codes(
         return Err(AppError::TwoFactorNotEnabled);
     };
     let codes = store_new_recovery_codes(state, &mut tx, account.id, set_number, now).await?;
-    end_other_sessions(&mut tx, account.id).await?;
     events::record(
         &mut tx,
         account.id,
@@ -321,7 +338,10 @@ pub async fn regenerate_recovery_codes(
         set_number,
         "recovery codes regenerated"
     );
-    Ok(fresh_set(account, set_number, now, &codes))
+    Ok(Changed {
+        value: fresh_set(account, set_number, now, &codes),
+        session_epoch,
+    })
 }
 
 /// Turns 2FA off: the secret, any pending set-up, the codes and the
@@ -333,15 +353,14 @@ pub async fn disable(
     state: &AppState,
     account: &Account,
     meta: &RequestMeta,
-) -> Result<(), AppError> {
+) -> Result<Changed<()>, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
-    sqlx::query(
-        "UPDATE accounts SET session_epoch = session_epoch + 1, second_factor_failures = 0 WHERE id = $1",
-    )
-    .bind(account.id)
-    .execute(&mut *tx)
-    .await?;
+    let session_epoch = end_other_sessions(&mut tx, account).await?;
+    sqlx::query("UPDATE accounts SET second_factor_failures = 0 WHERE id = $1")
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
     let removed = sqlx::query("DELETE FROM two_factor WHERE account_id = $1")
         .bind(account.id)
         .execute(&mut *tx)
@@ -373,7 +392,10 @@ pub async fn disable(
         account_id = account.id,
         "two-factor authentication disabled"
     );
-    Ok(())
+    Ok(Changed {
+        value: (),
+        session_epoch,
+    })
 }
 
 /// Replaces the account's recovery codes with a new set, inside `tx`.
@@ -604,14 +626,12 @@ async fn throttled<T>(
     meta: &RequestMeta,
     now: i64,
 ) -> Result<T, AppError> {
-    events::record(
-        &mut tx,
-        account_id,
-        SecurityEventKind::SecondFactorThrottled,
-        meta,
-        now,
-    )
-    .await?;
+    // One line per window in the activity: a flood of refused attempts must
+    // not push the events that matter out of sight.
+    let kind = SecurityEventKind::SecondFactorThrottled;
+    if !events::happened_since(&mut tx, account_id, kind, now - throttle::WINDOW_SECONDS).await? {
+        events::record(&mut tx, account_id, kind, meta, now).await?;
+    }
     tx.commit().await?;
     tracing::warn!(account_id, "second factor throttled");
     Err(AppError::RateLimited { retry_after })
