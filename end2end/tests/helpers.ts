@@ -75,3 +75,20 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
 }
+
+/** Opens Settings (if closed) and its Account tab; returns the tab panel. */
+export async function accountTab(page: Page) {
+  const settings = page.getByRole('button', { name: 'Settings' });
+  if ((await settings.getAttribute('aria-expanded')) !== 'true') await settings.click();
+  await page.getByRole('tab', { name: 'Account' }).click();
+  return page.getByRole('tabpanel', { name: 'Account' });
+}
+
+/** Types the password into the confirm-password pop-up and confirms. */
+export async function confirmPassword(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Confirm your password' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+}

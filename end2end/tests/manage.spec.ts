@@ -1,20 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, Page, test } from '@playwright/test';
-import { enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, uniqueLogin } from './helpers';
-
-async function accountTab(page: Page) {
-  const settings = page.getByRole('button', { name: 'Settings' });
-  if ((await settings.getAttribute('aria-expanded')) !== 'true') await settings.click();
-  await page.getByRole('tab', { name: 'Account' }).click();
-  return page.getByRole('tabpanel', { name: 'Account' });
-}
-
-async function confirmPassword(page: Page) {
-  const dialog = page.getByRole('dialog', { name: 'Confirm your password' });
-  await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await expect(dialog).toBeHidden();
-}
+import {
+  accountTab, confirmPassword, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, uniqueLogin,
+} from './helpers';
 
 async function signInWithRecoveryCode(page: Page, login: string, code: string) {
   await signIn(page, login);

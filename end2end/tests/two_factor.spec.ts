@@ -1,29 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
-  decodeQr, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, totp, uniqueLogin,
+  accountTab, confirmPassword, decodeQr, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, totp, uniqueLogin,
 } from './helpers';
-
-async function openAccountTab(page: Page) {
-  const settings = page.getByRole('button', { name: 'Settings' });
-  if ((await settings.getAttribute('aria-expanded')) !== 'true') await settings.click();
-  await page.getByRole('tab', { name: 'Account' }).click();
-  return page.getByRole('tabpanel', { name: 'Account' });
-}
-
-async function confirmPassword(page: Page) {
-  const dialog = page.getByRole('dialog', { name: 'Confirm your password' });
-  await expect(dialog).toBeVisible();
-  await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 test('the whole seed flow: set up 2FA, save the codes, sign in with a code and with a recovery code @hydrated-only', async ({ page, context }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const login = uniqueLogin(testInfo, 'wizard');
   await signUp(page, login);
-  let account = await openAccountTab(page);
+  let account = await accountTab(page);
   await expect(account).toContainText('Two-factor authentication: Disabled');
 
   // The confirm-password pop-up: a wrong password says so and stays open;
@@ -108,7 +93,7 @@ test('the whole seed flow: set up 2FA, save the codes, sign in with a code and w
 
   await done.click();
   await expect(wizard).toBeHidden();
-  account = await openAccountTab(page);
+  account = await accountTab(page);
   await expect(account).toContainText('Two-factor authentication: Enabled');
   await expect(account).toContainText('10 recovery codes left');
 
@@ -128,7 +113,7 @@ test('the whole seed flow: set up 2FA, save the codes, sign in with a code and w
   await page.getByLabel('Recovery code').fill(codes[0]);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('heading', { name: `Welcome, ${login}` })).toBeVisible();
-  account = await openAccountTab(page);
+  account = await accountTab(page);
   await expect(account).toContainText('9 recovery codes left');
 
   await signOut(page);
@@ -142,7 +127,7 @@ test('the whole seed flow: set up 2FA, save the codes, sign in with a code and w
 test('cancelling the wizard leaves two-factor authentication off @hydrated-only', async ({ page }, testInfo) => {
   const login = uniqueLogin(testInfo, 'cancel');
   await signUp(page, login);
-  const account = await openAccountTab(page);
+  const account = await accountTab(page);
   await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
   await confirmPassword(page);
   const wizard = page.getByRole('dialog', { name: 'Set up two-factor authentication' });

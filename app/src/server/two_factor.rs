@@ -524,16 +524,14 @@ async fn verify_code(
         tracing::warn!(account_id, "replayed authentication code refused");
         return fail(tx, account_id, now, AppError::InvalidCode, meta).await;
     }
-    throttle::record_success(&mut tx, account_id).await?;
-    events::record(
-        &mut tx,
+    succeed(
+        tx,
         account_id,
         SecurityEventKind::SignedInWithCode,
         meta,
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(Accepted::Code {
         drift: step - step_of(now),
     })
@@ -580,19 +578,32 @@ async fn verify_recovery_code(
     if used != 1 {
         return fail(tx, account_id, now, AppError::InvalidRecoveryCode, meta).await;
     }
-    throttle::record_success(&mut tx, account_id).await?;
-    events::record(
-        &mut tx,
+    succeed(
+        tx,
         account_id,
         SecurityEventKind::SignedInWithRecoveryCode,
         meta,
         now,
     )
     .await?;
-    tx.commit().await?;
     let left = unused.len().saturating_sub(1) as u32;
     tracing::info!(account_id, left, "signed in with a recovery code");
     Ok(Accepted::RecoveryCode { left })
+}
+
+/// Clears the throttle and records how the account signed in, with the
+/// change that accepted the factor.
+async fn succeed(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    kind: SecurityEventKind,
+    meta: &RequestMeta,
+    now: i64,
+) -> Result<(), AppError> {
+    throttle::record_success(&mut tx, account_id).await?;
+    events::record(&mut tx, account_id, kind, meta, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Records a failed attempt (and its event) and commits it before
