@@ -31,50 +31,17 @@ pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
 /// same answer after the same amount of work.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
-    use crate::server::accounts::{self, PasswordHash};
-    use crate::server::password::Verified;
-    use crate::server::{AppState, session, two_factor};
-    use crate::validation::{validate_offered_login, validate_offered_password};
+    use crate::server::events::RequestMeta;
+    use crate::server::sign_in::{PasswordStep, password_step};
+    use crate::server::{AppState, session};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
-    let login = validate_offered_login(&login)?;
-    validate_offered_password(&password)?;
-
-    let found = accounts::find_with_hash(&state.db, login).await?;
-    let (account, stored) = match found {
-        Some((account, hash)) => (Some(account), Some(hash.0)),
-        None => (None, None),
-    };
-    let verdict = state.passwords.verify(password.clone(), stored).await?;
-    let Some(account) = account.filter(|_| verdict != Verified::No) else {
-        tracing::info!("sign-in refused");
-        return Err(AppError::InvalidCredentials);
-    };
-    if verdict == Verified::YesRehash {
-        let hash = PasswordHash(state.passwords.hash(password).await?);
-        accounts::set_password_hash(&state.db, account.id, &hash).await?;
-        tracing::info!(
-            account_id = account.id,
-            "password rehashed with current parameters"
-        );
+    let meta = RequestMeta::from_context();
+    match password_step(&state, &session, &login, password, &meta).await? {
+        PasswordStep::SignedIn => leptos_axum::redirect("/"),
+        PasswordStep::SecondFactorRequired => leptos_axum::redirect("/login/verify"),
     }
-    if two_factor::status(&state, account.id).await?.enabled {
-        session::begin_pending(&session, &account, state.clock.now()).await?;
-        tracing::info!(
-            account_id = account.id,
-            "password accepted, second factor required"
-        );
-        leptos_axum::redirect("/login/verify");
-        return Ok(());
-    }
-    session::sign_in(&session, &account).await?;
-    let meta = crate::server::events::RequestMeta::from_context();
-    let kind = crate::types::SecurityEventKind::SignedInWithPassword;
-    crate::server::events::record_alone(&state.db, account.id, kind, &meta, state.clock.now())
-        .await?;
-    tracing::info!(account_id = account.id, "signed in with password only");
-    leptos_axum::redirect("/");
     Ok(())
 }
 

@@ -181,19 +181,11 @@ async fn finish_sign_in(
     factor: crate::server::two_factor::SecondFactor<'_>,
 ) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::{AppState, session, two_factor};
+    use crate::server::{AppState, session, sign_in};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
-    let account = session::pending_account(&session, &state.db, state.clock.now()).await?;
-    let accepted =
-        two_factor::verify(&state, account.id, factor, &RequestMeta::from_context()).await?;
-    session::sign_in(&session, &account).await?;
-    tracing::info!(
-        account_id = account.id,
-        ?accepted,
-        "signed in with a second factor"
-    );
+    sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod password;
 pub mod recovery;
 pub mod session;
+pub mod sign_in;
 pub mod state;
 pub mod throttle;
 pub mod totp;

@@ -1,0 +1,88 @@
+//! The two sign-in steps, shared by the browser (server functions, cookie
+//! sessions) and the JSON API (bearer sessions): one implementation, so the
+//! throttling, replay and race rules cannot diverge.
+
+use tower_sessions::Session;
+
+use super::AppState;
+use super::accounts::{self, Account, PasswordHash};
+use super::events::{self, RequestMeta};
+use super::password::Verified;
+use super::session;
+use super::two_factor::{self, Accepted, SecondFactor};
+use crate::error::AppError;
+use crate::types::SecurityEventKind;
+use crate::validation::{validate_offered_login, validate_offered_password};
+
+/// Where the password step left the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordStep {
+    SignedIn,
+    SecondFactorRequired,
+}
+
+/// Step one: login and password. Unknown logins and wrong passwords get
+/// the same answer after the same work. On success the session gets a new
+/// id and is signed in, or only pending when the account has 2FA.
+pub async fn password_step(
+    state: &AppState,
+    session: &Session,
+    login: &str,
+    password: String,
+    meta: &RequestMeta,
+) -> Result<PasswordStep, AppError> {
+    let login = validate_offered_login(login)?;
+    validate_offered_password(&password)?;
+
+    let found = accounts::find_with_hash(&state.db, login).await?;
+    let (account, stored) = match found {
+        Some((account, hash)) => (Some(account), Some(hash.0)),
+        None => (None, None),
+    };
+    let verdict = state.passwords.verify(password.clone(), stored).await?;
+    let Some(account) = account.filter(|_| verdict != Verified::No) else {
+        tracing::info!("sign-in refused");
+        return Err(AppError::InvalidCredentials);
+    };
+    if verdict == Verified::YesRehash {
+        let hash = PasswordHash(state.passwords.hash(password).await?);
+        accounts::set_password_hash(&state.db, account.id, &hash).await?;
+        tracing::info!(
+            account_id = account.id,
+            "password rehashed with current parameters"
+        );
+    }
+    let now = state.clock.now();
+    if two_factor::status(state, account.id).await?.enabled {
+        session::begin_pending(session, &account, now).await?;
+        tracing::info!(
+            account_id = account.id,
+            "password accepted, second factor required"
+        );
+        return Ok(PasswordStep::SecondFactorRequired);
+    }
+    session::sign_in(session, &account).await?;
+    let kind = SecurityEventKind::SignedInWithPassword;
+    events::record_alone(&state.db, account.id, kind, meta, now).await?;
+    tracing::info!(account_id = account.id, "signed in with password only");
+    Ok(PasswordStep::SignedIn)
+}
+
+/// Step two: the account comes from the pending session, never from the
+/// request. On success the session is signed in under a new id.
+pub async fn second_factor_step(
+    state: &AppState,
+    session: &Session,
+    factor: SecondFactor<'_>,
+    meta: &RequestMeta,
+) -> Result<Account, AppError> {
+    let account = session::pending_account(session, &state.db, state.clock.now()).await?;
+    let accepted: Accepted = two_factor::verify(state, account.id, factor, meta).await?;
+    session::sign_in(session, &account).await?;
+    tracing::info!(
+        account_id = account.id,
+        ?accepted,
+        "signed in with a second factor"
+    );
+    Ok(account)
+}
