@@ -1,6 +1,7 @@
 //! The Twofold server: configuration, router and layers. `main.rs` only
 //! parses the configuration and serves; tests call [`build`] directly.
 
+pub mod api;
 pub mod config;
 pub mod layers;
 
@@ -28,7 +29,7 @@ pub use config::Config;
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Sessions end after this long without a request.
-const SESSION_IDLE: time::Duration = time::Duration::hours(12);
+pub const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
 /// A ready-to-serve app: the router and the state behind it.
 pub struct Twofold {
@@ -68,6 +69,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let state = AppState {
         leptos_options,
         db,
+        sessions: sessions.clone(),
         passwords: Arc::new(Passwords::new(cores)),
         vault: Arc::new(vault),
         clock: Clock::default(),
@@ -94,6 +96,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
 
     let routes = generate_route_list(App);
     let router = Router::new()
+        .merge(api::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -1,0 +1,214 @@
+//! The JSON API of the seed's "Using API with Two-Factor Authentication":
+//! `SignIn`, then `Verify2FACode` on accounts with 2FA, gives a session for
+//! `GetAccount`; `SignOut` ends it. Sessions are the same server-side
+//! records the browser's cookies name, carried here as opaque bearer
+//! tokens, and both steps run the same code as the browser's sign-in
+//! (`app::server::sign_in`).
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tower_sessions::session::Id;
+use tower_sessions::{Expiry, Session};
+
+use app::error::AppError;
+use app::server::events::RequestMeta;
+use app::server::sign_in::{PasswordStep, password_step, second_factor_step};
+use app::server::two_factor::{self, SecondFactor};
+use app::server::{AppState, session};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/SignIn", post(sign_in))
+        .route("/api/Verify2FACode", post(verify_2fa_code))
+        .route("/api/GetAccount", get(get_account))
+        .route("/api/SignOut", post(sign_out))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignInRequest {
+    login: String,
+    password: String,
+}
+
+#[derive(Debug, Serialize)]
+struct SignInReply {
+    session: String,
+    two_factor_required: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyRequest {
+    session: String,
+    code: Option<String>,
+    recovery_code: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct SessionReply {
+    session: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AccountReply {
+    login: String,
+    two_factor_enabled: bool,
+    recovery_codes_left: u32,
+}
+
+/// An `AppError` as the API answers it: `{"error": kind, "message": ...}`
+/// (plus the variant's fields) with the fitting status.
+pub struct ApiError(AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl From<tower_sessions::session::Error> for ApiError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        Self(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = serde_json::to_value(&self.0).unwrap_or_else(|_| serde_json::json!({}));
+        body["message"] = self.0.message().into();
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::RateLimited { retry_after } = self.0 {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+fn bad_json(rejection: JsonRejection) -> ApiError {
+    ApiError(AppError::BadRequest {
+        message: rejection.body_text(),
+    })
+}
+
+fn meta(parts: &Parts) -> RequestMeta {
+    RequestMeta {
+        ip: parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(256).collect()),
+    }
+}
+
+fn session_from_token(state: &AppState, token: &str) -> Result<Session, ApiError> {
+    let id: Id = token
+        .trim()
+        .parse()
+        .map_err(|_| ApiError(AppError::Unauthorized))?;
+    Ok(Session::new(
+        Some(id),
+        Arc::new(state.sessions.clone()),
+        Some(Expiry::OnInactivity(crate::SESSION_IDLE)),
+    ))
+}
+
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError(AppError::Unauthorized))
+}
+
+/// Saves the session and answers its (new) id.
+async fn token_of(session: &Session) -> Result<String, ApiError> {
+    session.save().await?;
+    session
+        .id()
+        .map(|id| id.to_string())
+        .ok_or(ApiError(AppError::Internal))
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Result<Json<SignInRequest>, JsonRejection>,
+) -> Result<Json<SignInReply>, ApiError> {
+    let Json(request) = body.map_err(bad_json)?;
+    let session = Session::new(
+        None,
+        Arc::new(state.sessions.clone()),
+        Some(Expiry::OnInactivity(crate::SESSION_IDLE)),
+    );
+    let meta = meta(&parts);
+    let step = password_step(&state, &session, &request.login, request.password, &meta).await?;
+    Ok(Json(SignInReply {
+        session: token_of(&session).await?,
+        two_factor_required: step == PasswordStep::SecondFactorRequired,
+    }))
+}
+
+async fn verify_2fa_code(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Result<Json<VerifyRequest>, JsonRejection>,
+) -> Result<Json<SessionReply>, ApiError> {
+    let Json(request) = body.map_err(bad_json)?;
+    let session = session_from_token(&state, &request.session)?;
+    let factor = match (&request.code, &request.recovery_code) {
+        (Some(code), None) => SecondFactor::Code(code),
+        (None, Some(code)) => SecondFactor::RecoveryCode(code),
+        _ => {
+            return Err(ApiError(AppError::validation(
+                "code",
+                "Send either `code` or `recovery_code`",
+            )));
+        }
+    };
+    second_factor_step(&state, &session, factor, &meta(&parts)).await?;
+    Ok(Json(SessionReply {
+        session: token_of(&session).await?,
+    }))
+}
+
+async fn get_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<AccountReply>, ApiError> {
+    let session = session_from_token(&state, bearer(&headers)?)?;
+    let account = session::current_account(&session, &state.db).await?;
+    let status = two_factor::status(&state, account.id).await?;
+    Ok(Json(AccountReply {
+        login: account.login,
+        two_factor_enabled: status.enabled,
+        recovery_codes_left: status.recovery_codes_left,
+    }))
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let session = session_from_token(&state, bearer(&headers)?)?;
+    // Only a live session can be ended; anything else is refused alike.
+    session::current_account(&session, &state.db).await?;
+    session::sign_out(&session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,275 @@
+//! The JSON API: SignIn, Verify2FACode, GetAccount, SignOut (issue 5, first
+//! part). The same rules as the browser's sign-in, through the same code.
+
+mod common;
+
+use common::{Backend, PASSWORD, Reply, TestApp, oathtool_code, spawn};
+use serde_json::{Value, json};
+
+async fn post(app: &TestApp, path: &str, body: &str) -> Reply {
+    app.client()
+        .send(
+            reqwest::Client::new()
+                .post(app.url(path))
+                .header("content-type", "application/json")
+                .body(body.to_owned()),
+        )
+        .await
+}
+
+async fn post_json(app: &TestApp, path: &str, body: Value) -> Reply {
+    post(app, path, &body.to_string()).await
+}
+
+async fn with_bearer(app: &TestApp, method: reqwest::Method, path: &str, token: &str) -> Reply {
+    app.client()
+        .send(
+            reqwest::Client::new()
+                .request(method, app.url(path))
+                .header("authorization", format!("Bearer {token}")),
+        )
+        .await
+}
+
+fn assert_json_error(reply: &Reply, status: u16, kind: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    let body = reply.json();
+    assert_eq!(body["error"], kind, "{}", reply.body);
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        reply.body
+    );
+}
+
+async fn sign_in_without_two_factor_gives_a_session(backend: Backend) {
+    let app = spawn(backend).await;
+    app.signed_up("ana", PASSWORD).await;
+    let reply = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "ana", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["two_factor_required"], false);
+    let token = reply.json()["session"].as_str().unwrap().to_owned();
+
+    let account = with_bearer(&app, reqwest::Method::GET, "/api/GetAccount", &token).await;
+    assert_eq!(account.status, 200, "{}", account.body);
+    assert_eq!(
+        account.json(),
+        json!({"login": "ana", "two_factor_enabled": false, "recovery_codes_left": 0})
+    );
+    let out = with_bearer(&app, reqwest::Method::POST, "/api/SignOut", &token).await;
+    assert_eq!(out.status, 204);
+    let after = with_bearer(&app, reqwest::Method::GET, "/api/GetAccount", &token).await;
+    assert_json_error(&after, 401, "unauthorized");
+}
+
+async fn sign_in_then_verify_2fa_code(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("bea", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut browser).await;
+    app.state.clock.advance(30);
+
+    let reply = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "bea", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(reply.json()["two_factor_required"], true);
+    let pending = reply.json()["session"].as_str().unwrap().to_owned();
+    // A pending session is refused by everything but Verify2FACode.
+    let early = with_bearer(&app, reqwest::Method::GET, "/api/GetAccount", &pending).await;
+    assert_json_error(&early, 401, "unauthorized");
+
+    let code = oathtool_code(&enabled.key, app.now());
+    let verified = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": pending, "code": code}),
+    )
+    .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let token = verified.json()["session"].as_str().unwrap().to_owned();
+    assert_ne!(token, pending, "a new session id after the second factor");
+    let account = with_bearer(&app, reqwest::Method::GET, "/api/GetAccount", &token).await;
+    assert_eq!(
+        account.json(),
+        json!({"login": "bea", "two_factor_enabled": true, "recovery_codes_left": 10})
+    );
+    // The pending session is dead, and the code was used once.
+    let again = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": pending, "code": code}),
+    )
+    .await;
+    assert_json_error(&again, 401, "unauthorized");
+    let fresh = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "bea", "password": PASSWORD}),
+    )
+    .await;
+    let replay = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": fresh.json()["session"], "code": code}),
+    )
+    .await;
+    assert_json_error(&replay, 401, "invalid_code");
+}
+
+async fn wrong_password_and_unknown_login_are_alike(backend: Backend) {
+    let app = spawn(backend).await;
+    app.signed_up("cid", PASSWORD).await;
+    let wrong = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "cid", "password": "wrong password"}),
+    )
+    .await;
+    let unknown = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "nobody", "password": "wrong password"}),
+    )
+    .await;
+    assert_json_error(&wrong, 401, "invalid_credentials");
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.status, unknown.status);
+}
+
+async fn throttling_holds_across_fresh_api_sign_ins(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("dov", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut browser).await;
+    app.state.clock.advance(30);
+    for _ in 0..5 {
+        let signed = post_json(
+            &app,
+            "/api/SignIn",
+            json!({"login": "dov", "password": PASSWORD}),
+        )
+        .await;
+        let reply = post_json(
+            &app,
+            "/api/Verify2FACode",
+            json!({"session": signed.json()["session"], "code": "000001"}),
+        )
+        .await;
+        assert_json_error(&reply, 401, "invalid_code");
+    }
+    let signed = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "dov", "password": PASSWORD}),
+    )
+    .await;
+    let right = oathtool_code(&enabled.key, app.now());
+    let reply = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": signed.json()["session"], "code": right}),
+    )
+    .await;
+    assert_json_error(&reply, 429, "rate_limited");
+    let retry: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=300).contains(&retry));
+}
+
+async fn a_recovery_code_works_once_through_the_api(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("eda", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut browser).await;
+    for expected in [200, 401] {
+        let signed = post_json(
+            &app,
+            "/api/SignIn",
+            json!({"login": "eda", "password": PASSWORD}),
+        )
+        .await;
+        let reply = post_json(
+            &app,
+            "/api/Verify2FACode",
+            json!({"session": signed.json()["session"], "recovery_code": enabled.codes[7]}),
+        )
+        .await;
+        assert_eq!(reply.status, expected, "{}", reply.body);
+    }
+}
+
+async fn bad_input_gets_a_precise_json_error(backend: Backend) {
+    let app = spawn(backend).await;
+    app.signed_up("fox", PASSWORD).await;
+    for body in [
+        "not json",
+        "{}",
+        r#"{"login": "fox"}"#,
+        r#"{"login": 5, "password": "x"}"#,
+        r#"{"login": ["fox"], "password": "correct horse battery"}"#,
+        r#"{"login": "fox", "password": "correct horse battery", "admin": true}"#,
+    ] {
+        let reply = post(&app, "/api/SignIn", body).await;
+        assert_json_error(&reply, 400, "bad_request");
+    }
+    let no_type = app
+        .client()
+        .send(
+            reqwest::Client::new()
+                .post(app.url("/api/SignIn"))
+                .body("{}"),
+        )
+        .await;
+    assert_json_error(&no_type, 400, "bad_request");
+
+    let signed = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "fox", "password": PASSWORD}),
+    )
+    .await;
+    let token = signed.json()["session"].as_str().unwrap().to_owned();
+    let both = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": token, "code": "123456", "recovery_code": "abcd"}),
+    )
+    .await;
+    assert_json_error(&both, 400, "validation");
+    let number = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": token, "code": 123456}),
+    )
+    .await;
+    assert_json_error(&number, 400, "bad_request");
+    let forged = post_json(
+        &app,
+        "/api/Verify2FACode",
+        json!({"session": "forged", "code": "123456"}),
+    )
+    .await;
+    assert_json_error(&forged, 401, "unauthorized");
+    for token in ["", "not-a-session", "AAAAAAAAAAAAAAAAAAAAAA"] {
+        let reply = with_bearer(&app, reqwest::Method::GET, "/api/GetAccount", token).await;
+        assert_json_error(&reply, 401, "unauthorized");
+    }
+    let anonymous = app
+        .client()
+        .send(reqwest::Client::new().get(app.url("/api/GetAccount")))
+        .await;
+    assert_json_error(&anonymous, 401, "unauthorized");
+}
+
+on_both_backends!(
+    sign_in_without_two_factor_gives_a_session,
+    sign_in_then_verify_2fa_code,
+    wrong_password_and_unknown_login_are_alike,
+    throttling_holds_across_fresh_api_sign_ins,
+    a_recovery_code_works_once_through_the_api,
+    bad_input_gets_a_precise_json_error,
+);
