@@ -265,7 +265,65 @@ async fn bad_input_gets_a_precise_json_error(backend: Backend) {
     assert_json_error(&anonymous, 401, "unauthorized");
 }
 
+/// The README's curl example, run as written against a live server, so it
+/// cannot rot.
+async fn the_readme_curl_example_works(backend: Backend) {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme
+        .split("<!-- api-example")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- /api-example -->").next())
+        .expect("the README has the api-example section");
+    let script = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block in the api-example section");
+
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("readme.user", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut browser).await;
+    app.state.clock.advance(30);
+    let code = oathtool_code(&enabled.key, app.now());
+    let addr = app.addr;
+    let output = tokio::task::spawn_blocking({
+        let script = script.to_owned();
+        move || {
+            std::process::Command::new("bash")
+                .args(["-euo", "pipefail", "-c", &script])
+                .env("TWOFOLD", format!("http://{addr}"))
+                .env("LOGIN", "readme.user")
+                .env("PASSWORD", PASSWORD)
+                .env("CODE", code)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout.trim(),
+        r#"{"login":"readme.user","two_factor_enabled":true,"recovery_codes_left":10}"#
+    );
+    // SignOut ended the session the script used: nothing is left signed in.
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM security_events WHERE kind = 'signed_in_with_code'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(live, 1, "the script signed in with the code once");
+}
+
 on_both_backends!(
+    the_readme_curl_example_works,
     sign_in_without_two_factor_gives_a_session,
     sign_in_then_verify_2fa_code,
     wrong_password_and_unknown_login_are_alike,
