@@ -30,35 +30,86 @@ pub fn routes() -> Router<AppState> {
         .route("/api/Verify2FACode", post(verify_2fa_code))
         .route("/api/GetAccount", get(get_account))
         .route("/api/SignOut", post(sign_out))
+        .route("/api/openapi.json", get(openapi))
 }
 
-#[derive(Debug, Deserialize)]
+/// The OpenAPI 3 description of these endpoints, generated from the
+/// handlers' own types, for client generators and API fuzzers.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Twofold API", description = "Sign in with two-factor authentication from scripts."),
+    paths(sign_in, verify_2fa_code, get_account, sign_out),
+    components(schemas(SignInRequest, SignInReply, VerifyRequest, SessionReply, AccountReply, ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> Response {
+    use utoipa::OpenApi;
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        ApiDoc::openapi().to_pretty_json().unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// Every error: a machine-readable kind and a message for people. Some
+/// kinds add fields (`field` for `validation`, `retry_after` for
+/// `rate_limited`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the wire shape of `ApiError`.
+struct ErrorBody {
+    /// `bad_request`, `validation`, `invalid_credentials`, `unauthorized`,
+    /// `invalid_code`, `invalid_recovery_code`, `rate_limited`,
+    /// `second_factor_locked`, `overloaded`, `internal`...
+    error: String,
+    message: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignInRequest {
     login: String,
     password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SignInReply {
+    /// Pending when `two_factor_required`: only Verify2FACode accepts it.
     session: String,
     two_factor_required: bool,
 }
 
-#[derive(Debug, Deserialize)]
+/// Exactly one of `code` and `recovery_code`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VerifyRequest {
     session: String,
+    /// The six digits the authenticator app shows.
     code: Option<String>,
+    /// One of the recovery codes, with or without dashes.
     recovery_code: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SessionReply {
     session: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct AccountReply {
     login: String,
     two_factor_enabled: bool,
@@ -146,6 +197,12 @@ async fn token_of(session: &Session) -> Result<String, ApiError> {
         .ok_or(ApiError(AppError::Internal))
 }
 
+#[utoipa::path(post, path = "/api/SignIn", request_body = SignInRequest, responses(
+    (status = 200, description = "Signed in, or pending the second factor", body = SignInReply),
+    (status = 400, description = "Malformed request", body = ErrorBody),
+    (status = 401, description = "Invalid login or password", body = ErrorBody),
+    (status = 503, description = "Too many sign-ins at once", body = ErrorBody),
+))]
 async fn sign_in(
     State(state): State<AppState>,
     parts: Parts,
@@ -165,6 +222,13 @@ async fn sign_in(
     }))
 }
 
+#[utoipa::path(post, path = "/api/Verify2FACode", request_body = VerifyRequest, responses(
+    (status = 200, description = "Signed in; the pending session is dead", body = SessionReply),
+    (status = 400, description = "Malformed request or code", body = ErrorBody),
+    (status = 401, description = "Wrong or reused code, or no pending session", body = ErrorBody),
+    (status = 423, description = "Too many failures: only a recovery code", body = ErrorBody),
+    (status = 429, description = "Throttled; see Retry-After", body = ErrorBody),
+))]
 async fn verify_2fa_code(
     State(state): State<AppState>,
     parts: Parts,
@@ -188,6 +252,10 @@ async fn verify_2fa_code(
     }))
 }
 
+#[utoipa::path(get, path = "/api/GetAccount", security(("session" = [])), responses(
+    (status = 200, body = AccountReply),
+    (status = 401, description = "No valid signed-in session", body = ErrorBody),
+))]
 async fn get_account(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -202,6 +270,10 @@ async fn get_account(
     }))
 }
 
+#[utoipa::path(post, path = "/api/SignOut", security(("session" = [])), responses(
+    (status = 204, description = "The session is ended"),
+    (status = 401, description = "No valid signed-in session", body = ErrorBody),
+))]
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -322,7 +322,26 @@ async fn the_readme_curl_example_works(backend: Backend) {
     assert_eq!(live, 1, "the script signed in with the code once");
 }
 
+async fn the_openapi_document_describes_every_endpoint(backend: Backend) {
+    let app = spawn(backend).await;
+    let reply = app.client().get("/api/openapi.json").await;
+    assert_eq!(reply.status, 200);
+    let doc = reply.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for (path, method) in [
+        ("/api/SignIn", "post"),
+        ("/api/Verify2FACode", "post"),
+        ("/api/GetAccount", "get"),
+        ("/api/SignOut", "post"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{path} {method}");
+    }
+    let verify = &doc["components"]["schemas"]["VerifyRequest"]["properties"];
+    assert!(verify["code"].is_object() && verify["recovery_code"].is_object());
+}
+
 on_both_backends!(
+    the_openapi_document_describes_every_endpoint,
     the_readme_curl_example_works,
     sign_in_without_two_factor_gives_a_session,
     sign_in_then_verify_2fa_code,
