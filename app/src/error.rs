@@ -39,6 +39,9 @@ pub enum AppError {
     SetupExpired,
     #[error("Two-factor authentication is not enabled")]
     TwoFactorNotEnabled,
+    /// A personal access token asked for something tokens may not do.
+    #[error("Personal access tokens cannot do this")]
+    TokenNotAllowed,
     /// Too many consecutive failures: only a recovery code may be tried.
     #[error("Too many failed codes. Sign in with a recovery code")]
     SecondFactorLocked,
@@ -70,7 +73,7 @@ impl AppError {
             | Self::IncorrectPassword
             | Self::InvalidCode
             | Self::InvalidRecoveryCode => 401,
-            Self::ReauthRequired => 403,
+            Self::ReauthRequired | Self::TokenNotAllowed => 403,
             Self::LoginTaken | Self::SetupExpired | Self::TwoFactorNotEnabled => 409,
             Self::SecondFactorLocked => 423,
             Self::Validation { .. } | Self::BadRequest { .. } => 400,

@@ -133,10 +133,12 @@ pub enum SecurityEventKind {
     RecoveryCodesDownloaded,
     RecoveryCodesRegenerated,
     PasswordConfirmationFailed,
+    AccessTokenCreated,
+    AccessTokenRevoked,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -148,6 +150,8 @@ impl SecurityEventKind {
         Self::RecoveryCodesDownloaded,
         Self::RecoveryCodesRegenerated,
         Self::PasswordConfirmationFailed,
+        Self::AccessTokenCreated,
+        Self::AccessTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -163,6 +167,8 @@ impl SecurityEventKind {
             Self::RecoveryCodesDownloaded => "recovery_codes_downloaded",
             Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
             Self::PasswordConfirmationFailed => "password_confirmation_failed",
+            Self::AccessTokenCreated => "access_token_created",
+            Self::AccessTokenRevoked => "access_token_revoked",
         }
     }
 
@@ -184,7 +190,61 @@ impl SecurityEventKind {
             Self::RecoveryCodesDownloaded => "Recovery codes downloaded",
             Self::RecoveryCodesRegenerated => "New recovery codes generated",
             Self::PasswordConfirmationFailed => "Wrong password in a confirmation",
+            Self::AccessTokenCreated => "Personal access token created",
+            Self::AccessTokenRevoked => "Personal access token revoked",
         }
+    }
+}
+
+/// What a personal access token may do through the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    ReadOnly,
+    ReadWrite,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadOnly => "read_only",
+            Self::ReadWrite => "read_write",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::ReadOnly, Self::ReadWrite]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// A personal access token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessTokenView {
+    pub id: i64,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    /// Neither revoked nor expired.
+    pub active: bool,
+}
+
+/// A token just created: the only time its value is shown. (`Debug`
+/// hides it.)
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: String,
+    pub view: AccessTokenView,
+}
+
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
     }
 }
 

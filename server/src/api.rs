@@ -22,7 +22,7 @@ use app::error::AppError;
 use app::server::events::RequestMeta;
 use app::server::sign_in::{PasswordStep, password_step, second_factor_step};
 use app::server::two_factor::{self, SecondFactor};
-use app::server::{AppState, session};
+use app::server::{AppState, session, tokens};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -260,8 +260,15 @@ async fn get_account(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<AccountReply>, ApiError> {
-    let session = session_from_token(&state, bearer(&headers)?)?;
-    let account = session::current_account(&session, &state.db).await?;
+    let token = bearer(&headers)?;
+    // A personal access token opens the API without a second factor: that
+    // is what it is for. Anything else must be a signed-in session.
+    let account = if token.starts_with(tokens::PREFIX) {
+        tokens::authenticate(&state, token).await?.0
+    } else {
+        let session = session_from_token(&state, token)?;
+        session::current_account(&session, &state.db).await?
+    };
     let status = two_factor::status(&state, account.id).await?;
     Ok(Json(AccountReply {
         login: account.login,
@@ -272,13 +279,19 @@ async fn get_account(
 
 #[utoipa::path(post, path = "/api/SignOut", security(("session" = [])), responses(
     (status = 204, description = "The session is ended"),
+    (status = 403, description = "A personal access token (revoke it instead)", body = ErrorBody),
     (status = 401, description = "No valid signed-in session", body = ErrorBody),
 ))]
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let session = session_from_token(&state, bearer(&headers)?)?;
+    let token = bearer(&headers)?;
+    if token.starts_with(tokens::PREFIX) {
+        // Tokens end by being revoked in the dashboard, not by signing out.
+        return Err(ApiError(AppError::TokenNotAllowed));
+    }
+    let session = session_from_token(&state, token)?;
     // Only a live session can be ended; anything else is refused alike.
     session::current_account(&session, &state.db).await?;
     session::sign_out(&session).await?;

@@ -2,6 +2,7 @@
 //! domain code in `crate::server` and map its errors for the wire.
 
 pub mod auth;
+pub mod tokens;
 pub mod two_factor;
 
 #[cfg(feature = "ssr")]

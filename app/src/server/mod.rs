@@ -12,6 +12,7 @@ pub mod session;
 pub mod sign_in;
 pub mod state;
 pub mod throttle;
+pub mod tokens;
 pub mod totp;
 pub mod two_factor;
 

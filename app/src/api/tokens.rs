@@ -1,0 +1,51 @@
+//! Personal access tokens, managed from the dashboard (cookie sessions
+//! only: a token cannot mint or revoke tokens).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::{AccessTokenView, CreatedToken};
+
+/// Creates a token after a fresh password confirmation. `expires_in_days`
+/// is "7", "30", "90" or "never"; `scope` is "read_only" or "read_write".
+#[server(endpoint = "create_access_token")]
+pub async fn create_access_token(
+    name: String,
+    expires_in_days: String,
+    scope: String,
+) -> Result<CreatedToken, AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{session, tokens};
+    use crate::types::TokenScope;
+
+    let (state, session, account) = super::signed_in().await?;
+    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+        .await?;
+    let expiry = tokens::parse_expiry(&expires_in_days)?;
+    let scope = TokenScope::parse(&scope)
+        .ok_or_else(|| AppError::validation("scope", "Choose read-only or read-write"))?;
+    tokens::create(
+        &state,
+        &account,
+        &name,
+        expiry,
+        scope,
+        &RequestMeta::from_context(),
+    )
+    .await
+}
+
+#[server(endpoint = "list_access_tokens")]
+pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
+    let (state, _, account) = super::signed_in().await?;
+    crate::server::tokens::list(&state, account.id).await
+}
+
+/// Revoking takes effect at once and needs no password: it only closes a door.
+#[server(endpoint = "revoke_access_token")]
+pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
+
+    let (state, _, account) = super::signed_in().await?;
+    crate::server::tokens::revoke(&state, &account, id, &RequestMeta::from_context()).await
+}

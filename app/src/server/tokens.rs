@@ -1,0 +1,186 @@
+//! Personal access tokens: `twofold_pat_` and 192 random bits, shown once,
+//! stored as SHA-256, expiring, revocable at once. They open the API
+//! without a second factor (their purpose), never the dashboard's
+//! functions: those take only cookie sessions.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::AppState;
+use super::accounts::{self, Account};
+use super::events::{self, RequestMeta, date_time_of};
+use crate::error::AppError;
+use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope};
+
+pub const PREFIX: &str = "twofold_pat_";
+const RANDOM_BYTES: usize = 24;
+pub const NAME_MAX: usize = 64;
+
+fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Expiry choices offered: 7, 30, 90 days, or none.
+pub fn parse_expiry(days: &str) -> Result<Option<i64>, AppError> {
+    match days {
+        "7" | "30" | "90" => Ok(Some(days.parse::<i64>().unwrap_or(7))),
+        "never" => Ok(None),
+        _ => Err(AppError::validation(
+            "expires_in_days",
+            "Choose 7, 30 or 90 days, or no expiry",
+        )),
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    account: &Account,
+    name: &str,
+    expires_in_days: Option<i64>,
+    scope: TokenScope,
+    meta: &RequestMeta,
+) -> Result<CreatedToken, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            "name",
+            format!("Name the token (1 to {NAME_MAX} characters)"),
+        ));
+    }
+    let mut random = [0u8; RANDOM_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let token = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(random));
+    let now = state.clock.now();
+    let expires_at = expires_in_days.map(|days| now + days * 86_400);
+
+    let mut tx = state.db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO access_tokens (account_id, name, token_hash, scope, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(account.id)
+    .bind(name)
+    .bind(hash(&token))
+    .bind(scope.as_str())
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    events::record(
+        &mut tx,
+        account.id,
+        SecurityEventKind::AccessTokenCreated,
+        meta,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CreatedToken {
+        token,
+        view: AccessTokenView {
+            id,
+            name: name.to_owned(),
+            scope,
+            created_at: date_time_of(now),
+            expires_at: expires_at.map(date_time_of),
+            last_used_at: None,
+            active: true,
+        },
+    })
+}
+
+pub async fn list(state: &AppState, account_id: i64) -> Result<Vec<AccessTokenView>, AppError> {
+    let now = state.clock.now();
+    let rows = sqlx::query(
+        "SELECT id, name, scope, created_at, expires_at, last_used_at, revoked_at
+         FROM access_tokens WHERE account_id = $1 ORDER BY id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut tokens = Vec::with_capacity(rows.len());
+    for row in rows {
+        let expires_at: Option<i64> = row.try_get("expires_at")?;
+        let revoked_at: Option<i64> = row.try_get("revoked_at")?;
+        let scope: String = row.try_get("scope")?;
+        tokens.push(AccessTokenView {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            scope: TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
+            created_at: date_time_of(row.try_get("created_at")?),
+            expires_at: expires_at.map(date_time_of),
+            last_used_at: row
+                .try_get::<Option<i64>, _>("last_used_at")?
+                .map(date_time_of),
+            active: revoked_at.is_none() && expires_at.is_none_or(|at| at > now),
+        });
+    }
+    Ok(tokens)
+}
+
+/// Revokes one of the account's tokens; it stops working at once.
+pub async fn revoke(
+    state: &AppState,
+    account: &Account,
+    id: i64,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let revoked = sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if revoked != 1 {
+        return Err(AppError::validation("token", "No such active token"));
+    }
+    events::record(
+        &mut tx,
+        account.id,
+        SecurityEventKind::AccessTokenRevoked,
+        meta,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account and scope a token grants, or `Unauthorized` for anything
+/// unknown, revoked or expired. Records when it was last used.
+pub async fn authenticate(
+    state: &AppState,
+    token: &str,
+) -> Result<(Account, TokenScope), AppError> {
+    if !token.starts_with(PREFIX) || token.len() > 128 {
+        return Err(AppError::Unauthorized);
+    }
+    let now = state.clock.now();
+    let row = sqlx::query(
+        "UPDATE access_tokens SET last_used_at = $1
+         WHERE token_hash = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)
+         RETURNING account_id, scope",
+    )
+    .bind(now)
+    .bind(hash(token))
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or(AppError::Unauthorized)?;
+    let account_id: i64 = row.try_get("account_id")?;
+    let scope: String = row.try_get("scope")?;
+    let account = accounts::find_by_id(&state.db, account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok((
+        account,
+        TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
+    ))
+}
