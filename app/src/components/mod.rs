@@ -10,6 +10,7 @@ mod recovery_codes;
 mod recovery_dialog;
 mod settings;
 mod setup_wizard;
+mod tokens;
 
 pub use activity::SecurityActivity;
 pub use confirm::ConfirmDialog;
@@ -20,3 +21,4 @@ pub use recovery_codes::RecoveryCodesPanel;
 pub use recovery_dialog::RecoveryCodesDialog;
 pub use settings::SettingsFrame;
 pub use setup_wizard::SetupWizard;
+pub use tokens::{AccessTokensTab, TokenDoors};

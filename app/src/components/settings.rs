@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
+use super::tokens::TokensChanged;
 use super::{
-    ConfirmDialog, ConfirmPasswordDialog, FormError, RecoveryCodesDialog, SecurityActivity,
-    SetupWizard,
+    AccessTokensTab, ConfirmDialog, ConfirmPasswordDialog, FormError, RecoveryCodesDialog,
+    SecurityActivity, SetupWizard, TokenDoors,
 };
 use crate::api::two_factor::DisableTwoFactor;
 use crate::types::AccountView;
@@ -18,6 +19,7 @@ pub fn SettingsFrame(
     on_change: Callback<()>,
 ) -> AnyView {
     let selected = RwSignal::new(Tab::Account);
+    provide_context(TokensChanged(RwSignal::new(0)));
 
     view! {
         <section id="settings" class="settings card" aria-labelledby="settings-title">
@@ -33,6 +35,16 @@ pub fn SettingsFrame(
                 >
                     "Account"
                 </button>
+                <button
+                    type="button"
+                    role="tab"
+                    id="tab-tokens"
+                    aria-controls="panel-tokens"
+                    aria-selected=move || (selected.get() == Tab::Tokens).to_string()
+                    on:click=move |_| selected.set(Tab::Tokens)
+                >
+                    "Access tokens"
+                </button>
             </div>
             <div
                 role="tabpanel"
@@ -41,6 +53,16 @@ pub fn SettingsFrame(
                 hidden=move || selected.get() != Tab::Account
             >
                 <AccountTab account on_change />
+            </div>
+            <div
+                role="tabpanel"
+                id="panel-tokens"
+                aria-labelledby="tab-tokens"
+                hidden=move || selected.get() != Tab::Tokens
+            >
+                <Show when=move || selected.get() == Tab::Tokens>
+                    <AccessTokensTab />
+                </Show>
             </div>
         </section>
     }
@@ -127,6 +149,7 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
             }
             .into_any()
         }}
+        <TokenDoors />
         <ConfirmDialog
             open=disable_open
             id="disable-title"
@@ -146,4 +169,5 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Account,
+    Tokens,
 }

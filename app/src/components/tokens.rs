@@ -1,0 +1,211 @@
+//! Settings > Access tokens: create a personal access token (after the
+//! password pop-up), see it once, list tokens, revoke them.
+
+use leptos::prelude::*;
+
+use super::browser::copy_text;
+use super::{ConfirmPasswordDialog, FormError};
+use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, list_access_tokens};
+use crate::types::{AccessTokenView, TokenScope};
+
+/// Bumped whenever the account's tokens change, so every view of them
+/// (the tab's list, the Account tab's doors) refetches.
+#[derive(Debug, Clone, Copy)]
+pub struct TokensChanged(pub RwSignal<u32>);
+
+fn tokens_changed() -> RwSignal<u32> {
+    use_context::<TokensChanged>().map_or_else(|| RwSignal::new(0), |TokensChanged(signal)| signal)
+}
+
+#[component]
+pub fn AccessTokensTab() -> AnyView {
+    let create = ServerAction::<CreateAccessToken>::new();
+    let revoke = ServerAction::<RevokeAccessToken>::new();
+    let changed = tokens_changed();
+    Effect::new(move |_| {
+        // Track both actions' versions; skip the first run (nothing changed yet).
+        let versions = (create.version().get(), revoke.version().get());
+        if versions != (0, 0) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let tokens = Resource::new(move || changed.get(), |_| list_access_tokens());
+    let name = RwSignal::new(String::new());
+    let expiry = RwSignal::new("30".to_owned());
+    let read_write = RwSignal::new(false);
+    let confirm_open = RwSignal::new(false);
+    let copied = RwSignal::new(false);
+    let error = Signal::derive(move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| revoke.value().get().and_then(Result::err))
+    });
+    let created = Signal::derive(move || create.value().get().and_then(Result::ok));
+
+    let on_confirmed = move |()| {
+        copied.set(false);
+        create.dispatch(CreateAccessToken {
+            name: name.get_untracked(),
+            expires_in_days: expiry.get_untracked(),
+            scope: if read_write.get_untracked() {
+                "read_write"
+            } else {
+                "read_only"
+            }
+            .to_owned(),
+        });
+    };
+
+    view! {
+        <h3>"Personal access tokens"</h3>
+        <p class="hint">
+            "Scripts can call the API with a token instead of signing in. Tokens skip the second "
+            "factor, so give each a short life and revoke it when it is no longer needed."
+        </p>
+        <form
+            class="stack"
+            on:submit=move |event| {
+                event.prevent_default();
+                confirm_open.set(true);
+            }
+        >
+            <label for="token-name">"Token name"</label>
+            <input id="token-name" type="text" required maxlength=64 bind:value=name />
+            <label for="token-expiry">"Expires"</label>
+            <select id="token-expiry" on:change=move |ev| expiry.set(event_target_value(&ev)) prop:value=move || expiry.get()>
+                <option value="7">"In 7 days"</option>
+                <option value="30" selected>"In 30 days"</option>
+                <option value="90">"In 90 days"</option>
+                <option value="never">"Never"</option>
+            </select>
+            <fieldset>
+                <legend>"Scope"</legend>
+                <label>
+                    <input type="radio" name="token-scope" prop:checked=move || !read_write.get()
+                        on:change=move |_| read_write.set(false) />
+                    " Read-only"
+                </label>
+                <label>
+                    <input type="radio" name="token-scope" prop:checked=move || read_write.get()
+                        on:change=move |_| read_write.set(true) />
+                    " Read and write"
+                </label>
+            </fieldset>
+            <FormError error />
+            <div class="actions start">
+                <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
+            </div>
+        </form>
+        {move || created.get().map(|created| {
+            let token = StoredValue::new(created.token.clone());
+            view! {
+                <div class="warning new-token" role="status">
+                    <p>"Copy your new token now. You won't be able to see it again."</p>
+                    <p><code class="key" id="new-token">{created.token.clone()}</code></p>
+                    <button type="button" class="secondary" on:click=move |_| {
+                        leptos::task::spawn_local(async move {
+                            if copy_text(&token.get_value()).await.is_ok() {
+                                copied.set(true);
+                            }
+                        });
+                    }>
+                        {move || if copied.get() { "Copied" } else { "Copy" }}
+                    </button>
+                </div>
+            }
+        })}
+        <ConfirmPasswordDialog open=confirm_open on_confirmed />
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Ok(list) if list.is_empty() => view! { <p class="hint">"No tokens yet."</p> }.into_any(),
+                    Ok(list) => view! { <TokenList list revoke /> }.into_any(),
+                    Err(error) => view! { <p role="alert">{error.message()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>) -> AnyView {
+    view! {
+        <table class="tokens">
+            <caption>"Your tokens"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Scope"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|token| {
+                    let id = token.id;
+                    let label = format!("Revoke {}", token.name);
+                    view! {
+                        <tr>
+                            <td>{token.name.clone()}</td>
+                            <td>{match token.scope { TokenScope::ReadOnly => "Read-only", TokenScope::ReadWrite => "Read and write" }}</td>
+                            <td>{token.created_at}</td>
+                            <td>{token.expires_at.unwrap_or_else(|| "Never".into())}</td>
+                            <td>{token.last_used_at.unwrap_or_else(|| "Never".into())}</td>
+                            <td>
+                                {if token.active {
+                                    view! {
+                                        <button type="button" class="danger small" aria-label=label
+                                            on:click=move |_| { revoke.dispatch(RevokeAccessToken { id }); }>
+                                            "Revoke"
+                                        </button>
+                                    }.into_any()
+                                } else {
+                                    view! { <span class="hint">"Inactive"</span> }.into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// Next to 2FA: every way into the account that skips the second factor.
+#[component]
+pub fn TokenDoors() -> AnyView {
+    let changed = tokens_changed();
+    let tokens = Resource::new(move || changed.get(), |_| list_access_tokens());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let active: Vec<String> = tokens
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|t| t.active)
+                    .map(|t| t.name)
+                    .collect();
+                view! {
+                    <p class="doors">
+                        {if active.is_empty() {
+                            "No personal access tokens can reach this account without the second factor.".to_owned()
+                        } else {
+                            format!(
+                                "Personal access tokens that skip the second factor: {}.",
+                                active.join(", ")
+                            )
+                        }}
+                    </p>
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
