@@ -84,6 +84,37 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Under `/api/`, errors that the framework answers itself (a body over
+/// the limit, an unknown path, a wrong method) are JSON like ours, never a
+/// plain-text or HTML page.
+pub async fn json_api_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+    if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (kind, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large"),
+        StatusCode::NOT_FOUND => ("not_found", "No such API endpoint"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "This endpoint does not take that method",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("bad_request", "Send the body as application/json"),
+        s if s.is_client_error() => ("bad_request", "The request could not be understood"),
+        _ => (
+            "internal",
+            "Something went wrong on our side. Please try again",
+        ),
+    };
+    json_error(status, kind, message)
+}
+
 /// A JSON error body in the same shape as `AppError`'s, for the layers
 /// that answer before any server function runs.
 pub fn json_error(status: StatusCode, kind: &str, message: &str) -> Response {

@@ -106,6 +106,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .layer(session_layer)
         .layer(middleware::from_fn(layers::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(layers::json_api_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     Ok(Twofold { router, state })

@@ -263,63 +263,138 @@ async fn bad_input_gets_a_precise_json_error(backend: Backend) {
         .send(reqwest::Client::new().get(app.url("/api/GetAccount")))
         .await;
     assert_json_error(&anonymous, 401, "unauthorized");
+
+    // What the framework answers itself is JSON too.
+    let huge = format!(
+        r#"{{"login": "fox", "password": "{}"}}"#,
+        "x".repeat(200 * 1024)
+    );
+    assert_json_error(
+        &post(&app, "/api/SignIn", &huge).await,
+        413,
+        "payload_too_large",
+    );
+    let wrong_method = app
+        .client()
+        .send(reqwest::Client::new().get(app.url("/api/SignIn")))
+        .await;
+    assert_json_error(&wrong_method, 405, "method_not_allowed");
 }
 
-/// The README's curl example, run as written against a live server, so it
-/// cannot rot.
-async fn the_readme_curl_example_works(backend: Backend) {
+async fn a_pending_session_is_refused_by_everything_but_verify(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("gil", PASSWORD).await;
+    app.enable_two_factor(&mut browser).await;
+    let signed = post_json(
+        &app,
+        "/api/SignIn",
+        json!({"login": "gil", "password": PASSWORD}),
+    )
+    .await;
+    let pending = signed.json()["session"].as_str().unwrap().to_owned();
+    for (method, path) in [
+        (reqwest::Method::GET, "/api/GetAccount"),
+        (reqwest::Method::POST, "/api/SignOut"),
+    ] {
+        assert_json_error(
+            &with_bearer(&app, method, path, &pending).await,
+            401,
+            "unauthorized",
+        );
+    }
+    // Nor does the browser side take it as a cookie.
+    let mut cookie = app.client();
+    cookie.cookie = Some(format!("twofold={pending}"));
+    assert_eq!(cookie.call("current_account", &[]).await.status, 401);
+}
+
+/// The `sh` block of a README section marked `<!-- NAME ... -->`.
+fn readme_example(name: &str) -> String {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let section = readme
-        .split("<!-- api-example")
+        .split(&format!("<!-- {name}"))
         .nth(1)
-        .and_then(|rest| rest.split("<!-- /api-example -->").next())
-        .expect("the README has the api-example section");
-    let script = section
+        .and_then(|rest| rest.split(&format!("<!-- /{name} -->")).next())
+        .unwrap_or_else(|| panic!("the README has the {name} section"));
+    section
         .split("```sh\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("a sh block in the api-example section");
+        .unwrap_or_else(|| panic!("a sh block in the {name} section"))
+        .to_owned()
+}
 
-    let app = spawn(backend).await;
-    let mut browser = app.signed_up("readme.user", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut browser).await;
-    app.state.clock.advance(30);
-    let code = oathtool_code(&enabled.key, app.now());
-    let addr = app.addr;
-    let output = tokio::task::spawn_blocking({
-        let script = script.to_owned();
-        move || {
-            std::process::Command::new("bash")
-                .args(["-euo", "pipefail", "-c", &script])
-                .env("TWOFOLD", format!("http://{addr}"))
-                .env("LOGIN", "readme.user")
-                .env("PASSWORD", PASSWORD)
-                .env("CODE", code)
-                .output()
-                .unwrap()
-        }
+/// Runs a README example with `env`, in bash with `-euo pipefail`.
+async fn run_example(script: String, env: Vec<(&'static str, String)>) -> String {
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("bash")
+            .args(["-euo", "pipefail", "-c", &script])
+            .envs(env)
+            .output()
+            .unwrap()
     })
     .await
     .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    stdout
+}
+
+/// The README's curl example, run as written against a live server, so it
+/// cannot rot.
+async fn the_readme_curl_example_works(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("readme.user", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut browser).await;
+    app.state.clock.advance(30);
+    let code = oathtool_code(&enabled.key, app.now());
+    let env = vec![
+        ("TWOFOLD", format!("http://{}", app.addr)),
+        ("LOGIN", "readme.user".to_owned()),
+        ("PASSWORD", PASSWORD.to_owned()),
+        ("CODE", code),
+    ];
+    let stdout = run_example(readme_example("api-example"), env).await;
     assert_eq!(
         stdout.trim(),
         r#"{"login":"readme.user","two_factor_enabled":true,"recovery_codes_left":10}"#
     );
-    // SignOut ended the session the script used: nothing is left signed in.
-    let live: i64 = sqlx::query_scalar(
+    let with_code: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM security_events WHERE kind = 'signed_in_with_code'",
     )
     .fetch_one(&app.state.db.pool)
     .await
     .unwrap();
-    assert_eq!(live, 1, "the script signed in with the code once");
+    assert_eq!(with_code, 1, "the script signed in with the code once");
+}
+
+async fn the_readme_token_example_works(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut browser = app.signed_up("token.user", PASSWORD).await;
+    browser
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    let form = [
+        ("name", "readme"),
+        ("expires_in_days", "7"),
+        ("scope", "read_only"),
+    ];
+    let created = browser.call("create_access_token", &form).await;
+    let token = created.json()["token"].as_str().unwrap().to_owned();
+    let env = vec![
+        ("TWOFOLD", format!("http://{}", app.addr)),
+        ("TOKEN", token),
+    ];
+    let stdout = run_example(readme_example("token-example"), env).await;
+    assert_eq!(
+        stdout.trim(),
+        r#"{"login":"token.user","two_factor_enabled":false,"recovery_codes_left":0}"#
+    );
 }
 
 async fn the_openapi_document_describes_every_endpoint(backend: Backend) {
@@ -341,6 +416,8 @@ async fn the_openapi_document_describes_every_endpoint(backend: Backend) {
 }
 
 on_both_backends!(
+    the_readme_token_example_works,
+    a_pending_session_is_refused_by_everything_but_verify,
     the_openapi_document_describes_every_endpoint,
     the_readme_curl_example_works,
     sign_in_without_two_factor_gives_a_session,
