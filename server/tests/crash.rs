@@ -9,7 +9,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Client, PASSWORD, oathtool_code};
+use common::{Backend, Client, PASSWORD};
 
 struct Server {
     child: Child,
@@ -64,27 +64,14 @@ fn unix_now() -> i64 {
 }
 
 /// Signs up and enables 2FA against a server process (its clock is the
-/// system's, so codes are computed for the current time).
+/// system's).
 async fn account_with_two_factor(base: &str, login: &str) -> Client {
     let mut client = Client::new(base);
     let reply = client
         .call("sign_up", &[("login", login), ("password", PASSWORD)])
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    client
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
-    let key = client.call("begin_two_factor_setup", &[]).await.json()["manual_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let reply = client
-        .call(
-            "confirm_two_factor_setup",
-            &[("code", &oathtool_code(&key, unix_now()))],
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
+    common::enable_two_factor_at(&mut client, unix_now).await;
     client
 }
 

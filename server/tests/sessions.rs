@@ -101,12 +101,9 @@ async fn sign_out_kills_the_session_server_side(backend: Backend) {
 async fn sessions_live_in_the_database(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.signed_up("kiko", PASSWORD).await;
-    // A second server process on the same database accepts the session.
-    let mut config = app.config.clone();
-    if backend == Backend::Sqlite {
-        config.data_dir = app.config.data_dir.clone();
-    }
-    let twofold = server::build(&config).await.unwrap();
+    // A second server on the same database (and data directory) accepts
+    // the session.
+    let twofold = server::build(&app.config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let other = listener.local_addr().unwrap();
     tokio::spawn(server::serve(listener, twofold.router));

@@ -270,39 +270,45 @@ pub struct Enabled {
     pub confirmed_at: i64,
 }
 
+/// The wizard's calls: confirm the password, begin, confirm a code computed
+/// by oathtool for the server time `now` gives.
+pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) -> Enabled {
+    let reply = client
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(reply.status, 200, "confirm_password: {}", reply.body);
+    let challenge = client.call("begin_two_factor_setup", &[]).await;
+    assert_eq!(challenge.status, 200, "begin: {}", challenge.body);
+    let key = challenge.json()["manual_key"].as_str().unwrap().to_owned();
+    let confirmed_at = now();
+    let reply = client
+        .call(
+            "confirm_two_factor_setup",
+            &[("code", &oathtool_code(&key, confirmed_at))],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "confirm: {}", reply.body);
+    let codes = reply.json()["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["code"].as_str().unwrap().to_owned())
+        .collect();
+    Enabled {
+        key,
+        codes,
+        confirmed_at,
+    }
+}
+
 impl TestApp {
     pub fn now(&self) -> i64 {
         self.state.clock.now()
     }
 
-    /// The wizard's calls: confirm the password, begin, confirm a code.
+    /// The wizard's calls, with codes for this server's clock.
     pub async fn enable_two_factor(&self, client: &mut Client) -> Enabled {
-        let reply = client
-            .call("confirm_password", &[("password", PASSWORD)])
-            .await;
-        assert_eq!(reply.status, 200, "confirm_password: {}", reply.body);
-        let challenge = client.call("begin_two_factor_setup", &[]).await;
-        assert_eq!(challenge.status, 200, "begin: {}", challenge.body);
-        let key = challenge.json()["manual_key"].as_str().unwrap().to_owned();
-        let now = self.now();
-        let reply = client
-            .call(
-                "confirm_two_factor_setup",
-                &[("code", &oathtool_code(&key, now))],
-            )
-            .await;
-        assert_eq!(reply.status, 200, "confirm: {}", reply.body);
-        let codes = reply.json()["codes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|entry| entry["code"].as_str().unwrap().to_owned())
-            .collect();
-        Enabled {
-            key,
-            codes,
-            confirmed_at: now,
-        }
+        enable_two_factor_at(client, || self.now()).await
     }
 
     /// Signs `login` in with the password only: for an account with 2FA
