@@ -168,16 +168,22 @@ fn meta(parts: &Parts) -> RequestMeta {
     }
 }
 
+/// An API session on the shared store, with the browser's idle expiry:
+/// `None` starts a new one, `Some(id)` names an existing one.
+fn api_session(state: &AppState, id: Option<Id>) -> Session {
+    Session::new(
+        id,
+        Arc::new(state.sessions.clone()),
+        Some(Expiry::OnInactivity(crate::SESSION_IDLE)),
+    )
+}
+
 fn session_from_token(state: &AppState, token: &str) -> Result<Session, ApiError> {
     let id: Id = token
         .trim()
         .parse()
         .map_err(|_| ApiError(AppError::Unauthorized))?;
-    Ok(Session::new(
-        Some(id),
-        Arc::new(state.sessions.clone()),
-        Some(Expiry::OnInactivity(crate::SESSION_IDLE)),
-    ))
+    Ok(api_session(state, Some(id)))
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
@@ -209,11 +215,7 @@ async fn sign_in(
     body: Result<Json<SignInRequest>, JsonRejection>,
 ) -> Result<Json<SignInReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
-    let session = Session::new(
-        None,
-        Arc::new(state.sessions.clone()),
-        Some(Expiry::OnInactivity(crate::SESSION_IDLE)),
-    );
+    let session = api_session(&state, None);
     let meta = meta(&parts);
     let step = password_step(&state, &session, &request.login, request.password, &meta).await?;
     Ok(Json(SignInReply {
