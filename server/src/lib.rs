@@ -56,6 +56,10 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let vault = Vault::load_or_create(&config.data_dir, config.secret_key.as_deref())
         .map_err(StartupError::Storage)?;
     let (db, sessions) = db::connect(&url, config.db_pool).await?;
+    vault
+        .check_against(&db.pool)
+        .await
+        .map_err(StartupError::Storage)?;
     tracing::info!(?backend, "database ready, migrations applied");
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -46,6 +46,7 @@ impl Purpose {
 pub struct Vault {
     cipher: XChaCha20Poly1305,
     lookup_key: Zeroizing<[u8; 32]>,
+    key_check: [u8; 32],
 }
 
 impl std::fmt::Debug for Vault {
@@ -63,9 +64,13 @@ impl Vault {
             .expect("32 bytes is a valid HKDF length");
         hkdf.expand(b"recovery lookup v1", lookup_key.as_mut())
             .expect("32 bytes is a valid HKDF length");
+        let mut key_check = [0u8; 32];
+        hkdf.expand(b"key check v1", &mut key_check)
+            .expect("32 bytes is a valid HKDF length");
         Self {
             cipher: XChaCha20Poly1305::new(aead_key.as_ref().into()),
             lookup_key,
+            key_check,
         }
     }
 
@@ -144,6 +149,41 @@ impl Vault {
             )
             .map(Zeroizing::new)
             .map_err(|_| fail())
+    }
+
+    /// A value that tells master keys apart without revealing them (another
+    /// HKDF output): stored once per database, compared at every start.
+    pub fn key_check(&self) -> &[u8; 32] {
+        &self.key_check
+    }
+
+    /// Records this key's check value in a new database, or compares it
+    /// with the recorded one: processes sharing a database must share the
+    /// key, and one that does not is refused at start with a clear reason.
+    pub async fn check_against(&self, pool: &sqlx::AnyPool) -> Result<(), String> {
+        let database_error = |e: sqlx::Error| format!("cannot check the secret key: {e}");
+        sqlx::query(
+            "INSERT INTO vault_key_check (id, check_value) VALUES (1, $1)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(self.key_check.to_vec())
+        .execute(pool)
+        .await
+        .map_err(database_error)?;
+        let (recorded,): (Vec<u8>,) =
+            sqlx::query_as("SELECT check_value FROM vault_key_check WHERE id = 1")
+                .fetch_one(pool)
+                .await
+                .map_err(database_error)?;
+        if recorded == self.key_check {
+            Ok(())
+        } else {
+            Err(
+                "the secret key is not the one this database's secrets were sealed with: \
+                 give every process on one database the same TWOFOLD_SECRET_KEY"
+                    .to_owned(),
+            )
+        }
     }
 
     /// The keyed hash a recovery code is looked up by.

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of the harness.
 
+pub mod process;
+
 use std::net::SocketAddr;
 
 use reqwest::header::HeaderMap;
