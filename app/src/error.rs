@@ -50,6 +50,10 @@ pub enum AppError {
     /// Too many password hashes queued: shed load instead of queueing forever.
     #[error("The server is busy. Please try again in a moment")]
     Overloaded,
+    /// The database cannot be reached (stopped, restarting, unreachable):
+    /// nothing was changed, and the same request can be sent again.
+    #[error("The service is temporarily unavailable. Please try again in a moment")]
+    Unavailable,
     /// The browser could not reach the server.
     #[error("Could not reach the server. Check your connection and try again")]
     Network,
@@ -78,9 +82,19 @@ impl AppError {
             Self::SecondFactorLocked => 423,
             Self::Validation { .. } | Self::BadRequest { .. } => 400,
             Self::RateLimited { .. } => 429,
-            Self::Overloaded => 503,
+            Self::Overloaded | Self::Unavailable => 503,
             Self::Network => 502,
             Self::Internal => 500,
+        }
+    }
+
+    /// Seconds a client should wait before sending the request again
+    /// (the `Retry-After` header), for errors that pass with time.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::Overloaded | Self::Unavailable => Some(5),
+            _ => None,
         }
     }
 
@@ -119,18 +133,55 @@ mod ssr {
     use super::AppError;
 
     /// Database failures are logged with their details and reach the
-    /// client only as `Internal`.
+    /// client only as `Unavailable` (the database cannot be reached: try
+    /// again) or `Internal` (anything else).
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
-            tracing::error!(%error, "database error");
-            Self::Internal
+            if is_unavailable(&error) {
+                tracing::warn!(%error, "database unavailable");
+                Self::Unavailable
+            } else {
+                tracing::error!(%error, "database error");
+                Self::Internal
+            }
         }
     }
 
+    /// Errors that say the database is down, restarting or too busy, not
+    /// that the request or our code is wrong.
+    fn is_unavailable(error: &sqlx::Error) -> bool {
+        match error {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+                // PostgreSQL: connection exceptions (08), operator
+                // intervention such as a shutdown (57). SQLite: busy (5)
+                // and locked (6) past the busy timeout.
+                code.starts_with("08") || code.starts_with("57") || code == "5" || code == "6"
+            }),
+            _ => false,
+        }
+    }
+
+    /// The session store is the database: a backend failure means it is
+    /// unreachable; encoding failures are ours.
     impl From<tower_sessions::session::Error> for AppError {
         fn from(error: tower_sessions::session::Error) -> Self {
-            tracing::error!(%error, "session store error");
-            Self::Internal
+            use tower_sessions::session::Error as SessionError;
+            use tower_sessions::session_store::Error as StoreError;
+            match error {
+                SessionError::Store(StoreError::Backend(ref detail)) => {
+                    tracing::warn!(%detail, "session store unavailable");
+                    Self::Unavailable
+                }
+                error => {
+                    tracing::error!(%error, "session store error");
+                    Self::Internal
+                }
+            }
         }
     }
 }

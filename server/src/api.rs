@@ -139,7 +139,7 @@ impl IntoResponse for ApiError {
         let mut body = serde_json::to_value(&self.0).unwrap_or_else(|_| serde_json::json!({}));
         body["message"] = self.0.message().into();
         let mut response = (status, Json(body)).into_response();
-        if let AppError::RateLimited { retry_after } = self.0 {
+        if let Some(retry_after) = self.0.retry_after() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -60,6 +60,11 @@ pub struct Config {
     /// Largest database connection pool per process.
     #[arg(long, env = "TWOFOLD_DB_POOL", default_value_t = 16)]
     pub db_pool: u32,
+
+    /// Seconds a request waits for a database connection before it is
+    /// answered 503 (the database is down or overloaded).
+    #[arg(long, env = "TWOFOLD_DB_TIMEOUT", default_value_t = 5)]
+    pub db_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -75,7 +75,7 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::RateLimited { retry_after } = error {
+        if let Some(retry_after) = error.retry_after() {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

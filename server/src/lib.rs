@@ -55,7 +55,12 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let backend = Backend::of_url(&url).map_err(StartupError::Storage)?;
     let vault = Vault::load_or_create(&config.data_dir, config.secret_key.as_deref())
         .map_err(StartupError::Storage)?;
-    let (db, sessions) = db::connect(&url, config.db_pool).await?;
+    let (db, sessions) = db::connect(
+        &url,
+        config.db_pool,
+        std::time::Duration::from_secs(config.db_timeout),
+    )
+    .await?;
     vault
         .check_against(&db.pool)
         .await

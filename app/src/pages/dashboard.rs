@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignOut, current_account};
-use crate::components::{FormError, SettingsFrame};
+use crate::components::{FormError, LoadError, SettingsFrame};
 use crate::error::AppError;
 use crate::types::AccountView;
 
@@ -26,7 +26,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Ok(account) => view! { <Dashboard account settings_open on_change /> }.into_any(),
                     Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(error) => view! {
-                        <main class="narrow"><p role="alert">{error.message()}</p></main>
+                        <main class="narrow"><LoadError error /></main>
                     }.into_any(),
                 }
             })}

@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::two_factor::{VerifyRecoveryCode, VerifySignInCode, awaiting_second_factor};
-use crate::components::FormError;
+use crate::components::{FormError, LoadError};
 use crate::error::AppError;
 
 #[component]
@@ -32,7 +32,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                             </Show>
                         }.into_any(),
                         Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(error) => view! { <p role="alert">{error.message()}</p> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

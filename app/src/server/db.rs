@@ -66,7 +66,15 @@ pub fn sqlite_url_in(data_dir: &Path) -> Result<String, String> {
 
 /// Opens the pool, applies the migrations and returns the session store on
 /// the same database.
-pub async fn connect(url: &str, max_connections: u32) -> Result<(Db, Sessions), sqlx::Error> {
+///
+/// `acquire_timeout` bounds how long a request waits for a connection
+/// (including reconnecting to a database that went away) before it fails
+/// as unavailable instead of hanging.
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: std::time::Duration,
+) -> Result<(Db, Sessions), sqlx::Error> {
     install_default_drivers();
     let backend =
         Backend::of_url(url).map_err(|message| sqlx::Error::Configuration(message.into()))?;
@@ -80,10 +88,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(Db, Sessions), 
                 .foreign_keys(true);
             let typed = SqlitePoolOptions::new()
                 .max_connections(max_connections)
+                .acquire_timeout(acquire_timeout)
                 .connect_with(options)
                 .await?;
             let pool = AnyPoolOptions::new()
                 .max_connections(max_connections)
+                .acquire_timeout(acquire_timeout)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
@@ -100,10 +110,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(Db, Sessions), 
         Backend::Postgres => {
             let typed = PgPoolOptions::new()
                 .max_connections(max_connections.div_ceil(4).max(2))
+                .acquire_timeout(acquire_timeout)
                 .connect(url)
                 .await?;
             let pool = AnyPoolOptions::new()
                 .max_connections(max_connections)
+                .acquire_timeout(acquire_timeout)
                 .connect(url)
                 .await?;
             POSTGRES_MIGRATIONS.run(&pool).await?;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of the harness.
 
+pub mod postgres_cluster;
 pub mod process;
 
 use std::net::SocketAddr;
