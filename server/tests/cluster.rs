@@ -164,7 +164,7 @@ async fn a_recovery_code_used_on_one_process_is_gone_on_the_other() {
         .filter(|entry| !entry["used_at"].is_null())
         .map(|entry| entry["code"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(used, [code.clone()]);
+    assert_eq!(used, std::slice::from_ref(code));
 }
 
 /// A six-digit code that is not valid in any step of the window.

@@ -13,6 +13,10 @@ use common::{Backend, Client, PASSWORD, oathtool_code};
 
 const ACCOUNTS: usize = 6;
 
+/// login, recovery set, secret length, codes, sets, codes of the current
+/// set, distinct positions.
+type AccountRow = (String, Option<i64>, Option<i64>, i64, i64, i64, i64);
+
 /// One cycle of changes: enable, regenerate twice, disable. `None` once
 /// the server is gone; `Some(steps)` counts the changes that committed.
 async fn cycle(client: &mut Client) -> Option<u32> {
@@ -91,7 +95,7 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
     };
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    let accounts: Vec<(String, Option<i64>, Option<i64>, i64, i64, i64, i64)> = sqlx::query_as(
+    let accounts: Vec<AccountRow> = sqlx::query_as(
         "SELECT a.login,
                 t.recovery_set,
                 LENGTH(t.sealed_secret),
