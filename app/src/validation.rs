@@ -138,4 +138,43 @@ mod tests {
         assert!(validate_offered_password("short").is_ok());
         assert!(validate_offered_password(&"x".repeat(1025)).is_err());
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            /// Any login parses or is refused with a message for the login
+            /// field; an accepted one obeys every rule.
+            #[test]
+            fn any_login_is_accepted_only_by_the_rules(input in "\\PC{0,80}") {
+                match validate_login(&input) {
+                    Ok(login) => {
+                        prop_assert_eq!(login, input.trim());
+                        prop_assert!((LOGIN_MIN..=LOGIN_MAX).contains(&login.len()));
+                        prop_assert!(login.chars().all(|c| c.is_ascii_alphanumeric() || ".-_@".contains(c)));
+                    }
+                    Err(error) => prop_assert_eq!(error.field(), Some("login")),
+                }
+                match validate_offered_login(&input) {
+                    Ok(login) => prop_assert!(!login.is_empty() && login.chars().count() <= LOGIN_MAX),
+                    Err(error) => prop_assert_eq!(error.field(), Some("login")),
+                }
+            }
+
+            #[test]
+            fn any_password_is_measured_in_characters(input in "\\PC{0,1100}") {
+                let len = input.chars().count();
+                prop_assert_eq!(
+                    validate_new_password(&input).is_ok(),
+                    (PASSWORD_MIN..=PASSWORD_MAX).contains(&len)
+                );
+                prop_assert_eq!(
+                    validate_offered_password(&input).is_ok(),
+                    (1..=PASSWORD_MAX).contains(&len)
+                );
+            }
+        }
+    }
 }

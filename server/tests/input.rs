@@ -168,7 +168,45 @@ async fn the_data_directory_is_created_on_first_run(backend: Backend) {
     app.signed_up("first-run", PASSWORD).await;
 }
 
+/// Fuzzed credentials (issue 6): random bearer tokens (session ids, access
+/// tokens, anything) and random session cookies. Each one is refused with a
+/// 401 and never authenticates, panics or answers 5xx.
+async fn random_bearer_tokens_and_cookies_are_refused(backend: Backend) {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    let app = spawn(backend).await;
+    app.signed_up("fuzzed", PASSWORD).await;
+    let credentials = proptest::prop_oneof![
+        "[ -~]{0,200}",
+        "twofold_pat_[A-Za-z0-9_-]{0,48}",
+        "[A-Za-z0-9_-]{22}",
+        "[A-Za-z0-9+/=]{20,24}",
+    ];
+    let mut runner = TestRunner::deterministic();
+    for _ in 0..96 {
+        let value = credentials.new_tree(&mut runner).unwrap().current();
+        let reply = app
+            .client()
+            .send(
+                reqwest::Client::new()
+                    .get(app.url("/api/GetAccount"))
+                    .header("authorization", format!("Bearer {value}")),
+            )
+            .await;
+        assert_eq!(reply.status, 401, "bearer {value:?}: {}", reply.body);
+        assert_eq!(reply.json()["error"], "unauthorized");
+
+        let mut client = app.client();
+        client.cookie = Some(format!("twofold={value}"));
+        let reply = client.call("current_account", &[]).await;
+        assert_eq!(reply.status, 401, "cookie {value:?}: {}", reply.body);
+    }
+    assert_still_serving(&app).await;
+}
+
 on_both_backends!(
+    random_bearer_tokens_and_cookies_are_refused,
     sign_up_validation_names_the_field,
     sign_in_refuses_oversized_and_empty_fields,
     missing_and_malformed_arguments_are_bad_requests,

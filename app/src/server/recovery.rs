@@ -141,4 +141,44 @@ mod tests {
         }
         assert!(RecoveryCode::parse(&"a".repeat(10_000)).is_err());
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::{ALPHABET, LENGTH, RecoveryCode};
+
+        proptest! {
+            /// Any input parses or is refused; what is accepted is always a
+            /// normalized code of the alphabet.
+            #[test]
+            fn any_input_parses_or_is_refused(input in "\\PC{0,160}") {
+                if let Ok(code) = RecoveryCode::parse(&input) {
+                    prop_assert_eq!(code.normalized().len(), LENGTH);
+                    prop_assert!(code.normalized().bytes().all(|b| ALPHABET.contains(&b)));
+                }
+            }
+
+            /// A code as shown, in any case and with any grouping, reads
+            /// back as itself.
+            #[test]
+            fn shown_codes_read_back_in_any_case(
+                code in "[23456789abcdefghjkmnpqrstuvwxyz]{16}",
+                upper in proptest::collection::vec(any::<bool>(), 16),
+                spaced in any::<bool>(),
+            ) {
+                let shown = RecoveryCode::parse(&code).unwrap().display();
+                let mut letters = upper.iter();
+                let typed: String = shown
+                    .chars()
+                    .map(|c| match c {
+                        '-' if spaced => ' ',
+                        c if *letters.next().unwrap_or(&false) => c.to_ascii_uppercase(),
+                        c => c,
+                    })
+                    .collect();
+                let read = RecoveryCode::parse(&typed).unwrap();
+                prop_assert_eq!(read.normalized(), code.as_str());
+            }
+        }
+    }
 }

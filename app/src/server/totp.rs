@@ -328,4 +328,40 @@ mod tests {
             "AAAA AAAA AAAA AAAA AAAA AAAA AAAA AAAA"
         );
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::Code;
+
+        proptest! {
+            /// Whatever is typed or pasted, parsing answers (no panic), and
+            /// it accepts exactly six ASCII digits once separators are gone.
+            #[test]
+            fn any_input_parses_or_is_refused(input in "\\PC{0,80}") {
+                let kept: String = input
+                    .chars()
+                    .filter(|c| !matches!(c, ' ' | '-' | '\u{a0}' | '\t'))
+                    .collect();
+                let expected = input.len() <= 64
+                    && kept.len() == 6
+                    && kept.bytes().all(|b| b.is_ascii_digit());
+                prop_assert_eq!(Code::parse(&input).is_ok(), expected);
+            }
+
+            /// Six digits survive any spacing a person or an app adds.
+            #[test]
+            fn six_digits_with_separators_are_accepted(
+                digits in "[0-9]{6}",
+                separators in proptest::collection::vec("[ \\t\u{a0}-]{0,2}", 7),
+            ) {
+                let mut typed = separators[0].clone();
+                for (digit, separator) in digits.chars().zip(&separators[1..]) {
+                    typed.push(digit);
+                    typed.push_str(separator);
+                }
+                prop_assert_eq!(Code::parse(&typed).unwrap(), Code(digits));
+            }
+        }
+    }
 }
