@@ -71,7 +71,8 @@ ensure_build_tools() {
 
 build_site() {
   step "Building the release site (server + wasm dashboard)"
-  cargo leptos build --release
+  # --precompress writes .br and .gz beside each file in /pkg.
+  cargo leptos build --release --precompress
 }
 
 free_port() {

@@ -57,6 +57,11 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// The front end's content hashes (`hash.txt` from `cargo leptos build`
+    /// with hash-files). Default: `hash.txt` beside this binary, if there.
+    #[arg(long, env = "TWOFOLD_HASH_FILE")]
+    pub hash_file: Option<PathBuf>,
+
     /// Largest database connection pool per process.
     #[arg(long, env = "TWOFOLD_DB_POOL", default_value_t = 16)]
     pub db_pool: u32,

@@ -8,10 +8,13 @@ pub mod layers;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
+use axum::response::Response;
 use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -67,11 +70,29 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .map_err(StartupError::Storage)?;
     tracing::info!(?backend, "database ready, migrations applied");
 
+    let hash_file = match &config.hash_file {
+        // Absolute: Leptos joins it to the binary's directory.
+        Some(path) if path.is_file() => Some(
+            std::path::absolute(path)
+                .map_err(|e| StartupError::Storage(format!("hash file {}: {e}", path.display())))?,
+        ),
+        Some(path) => {
+            return Err(StartupError::Storage(format!(
+                "hash file {} does not exist",
+                path.display()
+            )));
+        }
+        None => hash_file_beside_binary(),
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let leptos_options = LeptosOptions::builder()
         .output_name("twofold")
         .site_root(config.site_root.to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
+        .hash_files(hash_file.is_some())
+        .hash_file(Arc::from(
+            hash_file.unwrap_or_default().to_string_lossy().as_ref(),
+        ))
         .site_addr(config.addr)
         .env(Env::PROD)
         .build();
@@ -106,6 +127,10 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let routes = generate_route_list(App);
     let router = Router::new()
         .merge(api::routes())
+        .merge(static_files(
+            &config.site_root,
+            state.leptos_options.hash_files,
+        ))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -119,6 +144,44 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     Ok(Twofold { router, state })
+}
+
+/// `hash.txt`, written next to the server binary by `cargo leptos build`
+/// with `hash-files`: the content hashes in the front end's file names.
+/// Without it (a test binary, a build without hashing) the plain names are
+/// used.
+fn hash_file_beside_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join("hash.txt")).filter(|path| path.is_file())
+}
+
+/// `/pkg`: the front end's files. Under content-hashed names (`hashed`)
+/// they may be cached for a year; plain names must be revalidated. Brotli
+/// or gzip files written at build time go to browsers that accept them.
+fn static_files(site_root: &std::path::Path, hashed: bool) -> Router<AppState> {
+    let pkg = ServeDir::new(site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let cache_control = HeaderValue::from_static(if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    });
+    Router::new()
+        .nest_service("/pkg", pkg)
+        .layer(middleware::map_response(move |mut response: Response| {
+            let cache_control = cache_control.clone();
+            async move {
+                let status = response.status();
+                if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                    let headers = response.headers_mut();
+                    headers.insert(header::CACHE_CONTROL, cache_control);
+                    // One URL, several encodings: shared caches must key on it.
+                    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                }
+                response
+            }
+        }))
 }
 
 /// Serves until Ctrl-C or SIGTERM.
