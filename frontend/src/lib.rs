@@ -1,7 +1,23 @@
-//! The wasm entry point: hydrate the server-rendered page and nothing else.
+//! The wasm entry point. Pages are server-rendered; only islands (the
+//! dashboard) hydrate, each from the props serialized into the page.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Links the app crate, whose islands export their hydration functions.
+    #[allow(unused_imports)]
+    use app::*;
+    leptos::mount::hydrate_islands();
+    // A page without islands is as hydrated as it gets; an island marks
+    // the page itself once it runs (`pages::dashboard`).
+    if let Some(document) = leptos::prelude::document().document_element() {
+        let has_islands = leptos::prelude::document()
+            .query_selector("leptos-island")
+            .ok()
+            .flatten()
+            .is_some();
+        if !has_islands {
+            let _ = document.set_attribute("data-hydrated", "");
+        }
+    }
 }

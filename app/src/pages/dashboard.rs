@@ -13,29 +13,51 @@ use crate::types::AccountView;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| current_account());
-    // Kept here, outside what a refetch re-renders, so Settings stays open
-    // after a change inside it.
-    let settings_open = RwSignal::new(false);
-    let on_change = Callback::new(move |()| account.refetch());
 
     view! {
         <Title text="Dashboard · Twofold" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(account) => view! { <Dashboard account settings_open on_change /> }.into_any(),
+                    Ok(account) => view! { <Dashboard account /> }.into_any(),
                     Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(error) => view! {
                         <main class="narrow"><LoadError error /></main>
                     }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
+/// The interactive dashboard: the only island, so the only part of Twofold
+/// compiled to wasm. It starts from the account the server rendered with
+/// and reloads it after a change made in Settings.
+#[island]
+fn Dashboard(account: AccountView) -> impl IntoView {
+    let account = RwSignal::new(account);
+    // Outside what a reload re-renders, so Settings stays open after a
+    // change inside it.
+    let settings_open = RwSignal::new(false);
+    let on_change = Callback::new(move |()| {
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = current_account().await {
+                account.set(fresh);
+            }
+        });
+    });
+    // Effects run only in the browser: the page is now driven by the
+    // hydrated island (browser tests wait for this mark).
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
+    move || view! { <DashboardBody account=account.get() settings_open on_change /> }
+}
+
 #[component]
-fn Dashboard(
+fn DashboardBody(
     account: AccountView,
     settings_open: RwSignal<bool>,
     on_change: Callback<()>,
