@@ -82,7 +82,10 @@ struct ErrorBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignInRequest {
+    /// Surrounding spaces are ignored; it must hold something else.
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     login: String,
+    #[schema(min_length = 1, max_length = 1024)]
     password: String,
 }
 
@@ -207,7 +210,7 @@ async fn token_of(session: &Session) -> Result<String, ApiError> {
     (status = 200, description = "Signed in, or pending the second factor", body = SignInReply),
     (status = 400, description = "Malformed request", body = ErrorBody),
     (status = 401, description = "Invalid login or password", body = ErrorBody),
-    (status = 503, description = "Too many sign-ins at once", body = ErrorBody),
+    (status = 503, description = "Too many sign-ins at once, or the database is unreachable", body = ErrorBody),
 ))]
 async fn sign_in(
     State(state): State<AppState>,
@@ -230,6 +233,7 @@ async fn sign_in(
     (status = 401, description = "Wrong or reused code, or no pending session", body = ErrorBody),
     (status = 423, description = "Too many failures: only a recovery code", body = ErrorBody),
     (status = 429, description = "Throttled; see Retry-After", body = ErrorBody),
+    (status = 503, description = "The database is unreachable", body = ErrorBody),
 ))]
 async fn verify_2fa_code(
     State(state): State<AppState>,
@@ -257,6 +261,7 @@ async fn verify_2fa_code(
 #[utoipa::path(get, path = "/api/GetAccount", security(("session" = [])), responses(
     (status = 200, body = AccountReply),
     (status = 401, description = "No valid signed-in session", body = ErrorBody),
+    (status = 503, description = "The database is unreachable", body = ErrorBody),
 ))]
 async fn get_account(
     State(state): State<AppState>,
@@ -283,6 +288,7 @@ async fn get_account(
     (status = 204, description = "The session is ended"),
     (status = 403, description = "A personal access token (revoke it instead)", body = ErrorBody),
     (status = 401, description = "No valid signed-in session", body = ErrorBody),
+    (status = 503, description = "The database is unreachable", body = ErrorBody),
 ))]
 async fn sign_out(
     State(state): State<AppState>,

@@ -154,8 +154,13 @@ pub async fn revoke(
     Ok(())
 }
 
+/// How stale `last_used_at` may get: recording every use would make each
+/// API call a write transaction; to the minute is what the list shows.
+const LAST_USED_RESOLUTION: i64 = 60;
+
 /// The account and scope a token grants, or `Unauthorized` for anything
-/// unknown, revoked or expired. Records when it was last used.
+/// unknown, revoked or expired. Records when it was last used, to the
+/// minute.
 pub async fn authenticate(
     state: &AppState,
     token: &str,
@@ -165,15 +170,23 @@ pub async fn authenticate(
     }
     let now = state.clock.now();
     let row = sqlx::query(
-        "UPDATE access_tokens SET last_used_at = $1
-         WHERE token_hash = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)
-         RETURNING account_id, scope",
+        "SELECT id, account_id, scope, last_used_at FROM access_tokens
+         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
     )
-    .bind(now)
     .bind(hash(token))
+    .bind(now)
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or(AppError::Unauthorized)?;
+    let last_used_at: Option<i64> = row.try_get("last_used_at")?;
+    if last_used_at.is_none_or(|at| at <= now - LAST_USED_RESOLUTION) {
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?;
+    }
     let account_id: i64 = row.try_get("account_id")?;
     let scope: String = row.try_get("scope")?;
     let account = accounts::find_by_id(&state.db, account_id)

@@ -1,0 +1,380 @@
+//! `scripts/bench`: drives a built Twofold (release binary and site) on
+//! SQLite and on PostgreSQL at 1, 16 and 200 connections, measures the
+//! ceilings of this machine in the same run, and writes a Markdown table of
+//! figures and ratios to stdout and to a file.
+//!
+//! Usage:
+//!   bench run --server target/release/server --site target/site \
+//!             [--postgres postgres://user@host:port/db] [--out FILE] [--seconds N]
+//!   bench constant PORT     (the constant-response server, started by `run`)
+
+mod ceilings;
+mod load;
+mod report;
+mod twofold;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use load::{Length, Stats};
+use serde_json::json;
+use twofold::Server;
+
+const LEVELS: [usize; 3] = [1, 16, 200];
+/// 2FA accounts per level: each verifies once (one code per account and
+/// time step, the replay guard), so each level needs its own.
+const VERIFIES_PER_LEVEL: usize = 200;
+
+struct Options {
+    server: PathBuf,
+    site: PathBuf,
+    postgres: Option<String>,
+    out: PathBuf,
+    seconds: u64,
+}
+
+fn options(args: &[String]) -> Options {
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    Options {
+        server: value("--server")
+            .unwrap_or("target/release/server".into())
+            .into(),
+        site: value("--site").unwrap_or("target/site".into()).into(),
+        postgres: value("--postgres"),
+        out: value("--out").unwrap_or("target/bench.md".into()).into(),
+        seconds: value("--seconds").map_or(5, |s| s.parse().expect("--seconds N")),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("constant") => {
+            let port = args
+                .get(2)
+                .and_then(|p| p.parse().ok())
+                .expect("bench constant PORT");
+            ceilings::serve_constant(port).await;
+        }
+        Some("run") => run(options(&args[2..])).await,
+        _ => {
+            eprintln!(
+                "usage: bench run [--server PATH] [--site PATH] [--postgres URL] [--out FILE] [--seconds N]"
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Everything one backend measured.
+pub struct BackendRun {
+    pub name: &'static str,
+    pub idle_rss: u64,
+    /// (scenario, connections, stats, peak RSS during the run)
+    pub rows: Vec<(&'static str, usize, Stats, u64)>,
+    /// /login alone at one connection, and while 200 sign-ins run.
+    pub login_idle_p99: Duration,
+    pub login_under_sign_ins_p99: Duration,
+    pub bare_writes: Stats,
+}
+
+async fn run(options: Options) {
+    let length = Length::For(Duration::from_secs(options.seconds));
+    eprintln!("measuring the constant-handler ceiling");
+    let constant = constant_ceiling(length).await;
+
+    let mut runs = Vec::new();
+    let mut argon2 = None;
+    let mut backends: Vec<(&'static str, Option<String>)> = vec![("SQLite", None)];
+    if let Some(admin) = &options.postgres {
+        backends.push(("PostgreSQL", Some(fresh_database(admin).await)));
+    }
+    for (name, database_url) in backends {
+        eprintln!("{name}: starting Twofold");
+        let data_dir =
+            std::env::temp_dir().join(format!("twofold-bench-{}", rand::random::<u32>()));
+        let server = Server::start(
+            &options.server,
+            &options.site,
+            &data_dir,
+            database_url.as_deref(),
+            free_port(),
+        )
+        .await;
+        let database_url = database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("twofold.db").display()));
+        let run = measure(name, &server, &options, &database_url, length, &mut argon2).await;
+        runs.push(run);
+        drop(server);
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
+
+    let table = report::markdown(&report::Figures {
+        constant,
+        argon2: argon2.unwrap_or_default(),
+        runs,
+        seconds: options.seconds,
+    });
+    print!("{table}");
+    std::fs::write(&options.out, &table).expect("write the report");
+    eprintln!("written to {}", options.out.display());
+}
+
+async fn constant_ceiling(length: Length) -> Vec<(usize, Stats)> {
+    let port = free_port();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["constant", &port.to_string()])
+        .spawn()
+        .expect("start the constant server");
+    let base = format!("http://127.0.0.1:{port}");
+    twofold::wait_until_up(&base).await;
+    let mut rows = Vec::new();
+    for connections in LEVELS {
+        rows.push((
+            connections,
+            ceilings::constant_handler(&base, connections, length).await,
+        ));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    rows
+}
+
+async fn measure(
+    name: &'static str,
+    server: &Server,
+    options: &Options,
+    database_url: &str,
+    length: Length,
+    argon2: &mut Option<f64>,
+) -> BackendRun {
+    let base = server.base.clone();
+    for _ in 0..20 {
+        let _ = reqwest::get(format!("{base}/login")).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle_rss = server.rss();
+
+    eprintln!("{name}: creating accounts");
+    twofold::account(&base, "bench-plain", false).await;
+    let token = twofold::access_token(&base, "bench-plain").await;
+    let secrets = two_factor_accounts(&base, LEVELS.len() * VERIFIES_PER_LEVEL).await;
+
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(database_url)
+        .await
+        .expect("the database");
+    if argon2.is_none() {
+        eprintln!("measuring the argon2id ceiling");
+        let (phc,): (String,) =
+            sqlx::query_as("SELECT password_hash FROM accounts WHERE login = 'bench-plain'")
+                .fetch_one(&pool)
+                .await
+                .expect("a stored hash");
+        *argon2 = Some(ceilings::argon2_per_second(&phc, options.seconds));
+    }
+    eprintln!("{name}: measuring the bare-write ceiling");
+    let bare_writes = ceilings::bare_writes(&pool, 16, Duration::from_secs(options.seconds)).await;
+    pool.close().await;
+
+    let asset = static_asset(&options.site);
+    let mut rows = Vec::new();
+    let mut login_idle_p99 = Duration::ZERO;
+    let mut login_under_sign_ins_p99 = Duration::ZERO;
+    for (level, connections) in LEVELS.into_iter().enumerate() {
+        eprintln!("{name}: {connections} connection(s)");
+        let rss = server.sample_rss();
+        let url = format!("{base}/login");
+        let stats = load::run(connections, length, move |client, _| {
+            let url = url.clone();
+            async move { load::expect_status(client.get(url), 200).await }
+        })
+        .await;
+        if connections == 1 {
+            login_idle_p99 = stats.percentile(99.0);
+        }
+        rows.push(("GET /login", connections, stats, rss.peak().await));
+
+        let rss = server.sample_rss();
+        let url = format!("{base}/api/SignIn");
+        let sign_ins = load::run(connections, length, move |client, _| {
+            let url = url.clone();
+            async move {
+                let body = json!({"login": "bench-plain", "password": twofold::PASSWORD});
+                load::expect_status(client.post(url).json(&body), 200).await
+            }
+        });
+        let stats = if connections == 200 {
+            // Does hashing starve the runtime? /login at one connection
+            // while the 200 sign-ins run.
+            let url = format!("{base}/login");
+            let probe = load::run(1, length, move |client, _| {
+                let url = url.clone();
+                async move { load::expect_status(client.get(url), 200).await }
+            });
+            let (stats, probe) = tokio::join!(sign_ins, probe);
+            login_under_sign_ins_p99 = probe.percentile(99.0);
+            stats
+        } else {
+            sign_ins.await
+        };
+        rows.push((
+            "SignIn (password only)",
+            connections,
+            stats,
+            rss.peak().await,
+        ));
+
+        // Verify2FACode: each request finishes its own pending sign-in.
+        let accounts = &secrets[level * VERIFIES_PER_LEVEL..(level + 1) * VERIFIES_PER_LEVEL];
+        let pending = pending_sessions(&base, accounts).await;
+        let rss = server.sample_rss();
+        let url = format!("{base}/api/Verify2FACode");
+        let pending = Arc::new(pending);
+        let stats = load::run(
+            connections,
+            Length::Requests(VERIFIES_PER_LEVEL),
+            move |client, n| {
+                let url = url.clone();
+                let pending = pending.clone();
+                async move {
+                    let (session, secret) = &pending[n];
+                    // The next step's code: inside the window, and later than
+                    // the step that confirmed set-up (the replay guard).
+                    let code = twofold::totp_at(secret, twofold::unix_now() + 30);
+                    let body = json!({"session": session, "code": code});
+                    load::expect_status(client.post(url).json(&body), 200).await
+                }
+            },
+        )
+        .await;
+        rows.push(("Verify2FACode", connections, stats, rss.peak().await));
+
+        let rss = server.sample_rss();
+        let url = format!("{base}/api/GetAccount");
+        let bearer = format!("Bearer {token}");
+        let stats = load::run(connections, length, move |client, _| {
+            let request = client
+                .get(url.clone())
+                .header("authorization", bearer.clone());
+            async move { load::expect_status(request, 200).await }
+        })
+        .await;
+        rows.push((
+            "GetAccount (access token)",
+            connections,
+            stats,
+            rss.peak().await,
+        ));
+
+        let rss = server.sample_rss();
+        let url = format!("{base}/pkg/{asset}");
+        let stats = load::run(connections, length, move |client, _| {
+            let request = client
+                .get(url.clone())
+                .header("accept-encoding", "br, gzip");
+            async move { load::expect_status(request, 200).await }
+        })
+        .await;
+        rows.push((
+            "GET /pkg (JS, brotli)",
+            connections,
+            stats,
+            rss.peak().await,
+        ));
+    }
+    BackendRun {
+        name,
+        idle_rss,
+        rows,
+        login_idle_p99,
+        login_under_sign_ins_p99,
+        bare_writes,
+    }
+}
+
+/// `count` accounts with 2FA on, made eight at a time; answers their TOTP
+/// secrets (in login order).
+async fn two_factor_accounts(base: &str, count: usize) -> Vec<(String, Vec<u8>)> {
+    let mut made = Vec::with_capacity(count);
+    for chunk in (0..count).collect::<Vec<_>>().chunks(8) {
+        let tasks: Vec<_> = chunk
+            .iter()
+            .map(|i| {
+                let base = base.to_owned();
+                let login = format!("bench-2fa-{i}");
+                tokio::spawn(async move {
+                    let secret = twofold::account(&base, &login, true).await.unwrap();
+                    (login, secret)
+                })
+            })
+            .collect();
+        for task in tasks {
+            made.push(task.await.expect("account"));
+        }
+    }
+    made
+}
+
+/// A pending API session (after SignIn) for each account.
+async fn pending_sessions(base: &str, accounts: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+    let mut pending = Vec::with_capacity(accounts.len());
+    for chunk in accounts.chunks(8) {
+        let tasks: Vec<_> = chunk
+            .iter()
+            .cloned()
+            .map(|(login, secret)| {
+                let base = base.to_owned();
+                tokio::spawn(async move {
+                    let client = load::connection();
+                    let session = twofold::api_sign_in(&client, &base, &login)
+                        .await
+                        .expect("SignIn of a 2FA account");
+                    (session, secret)
+                })
+            })
+            .collect();
+        for task in tasks {
+            pending.push(task.await.expect("sign-in"));
+        }
+    }
+    pending
+}
+
+/// The hashed name of the front end's JS file in `site/pkg`.
+fn static_asset(site: &std::path::Path) -> String {
+    std::fs::read_dir(site.join("pkg"))
+        .expect("a built site (cargo leptos build --release)")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with("twofold") && name.ends_with(".js"))
+        .expect("the front end's JS file")
+}
+
+async fn fresh_database(admin: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("twofold_bench_{}", rand::random::<u32>());
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create the bench database");
+    let (server, _) = admin.rsplit_once('/').expect("URL ends with a database");
+    format!("{server}/{name}")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
