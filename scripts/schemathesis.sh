@@ -22,11 +22,13 @@ run_schemathesis() {
   local database_url=$1 dir port pid token
   dir=$(mktemp -d /tmp/twofold-st.XXXXXX)
   port=$(free_port)
-  DATABASE_URL=$database_url target/release/server --addr "127.0.0.1:$port" \
+  env -u DATABASE_URL ${database_url:+DATABASE_URL=$database_url} \
+    target/release/server --addr "127.0.0.1:$port" \
     --data-dir "$dir/data" --log warn >"$dir/server.log" 2>&1 &
   pid=$!
   local base="http://127.0.0.1:$port"
   for _ in $(seq 100); do curl -fs "$base/login" >/dev/null && break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log" >&2; return 1; }
   # An account and a token, through the same calls the dashboard makes.
   local jar="$dir/cookies"
   curl -fs -c "$jar" -b "$jar" -H 'accept: application/json' \

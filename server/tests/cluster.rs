@@ -50,15 +50,6 @@ async fn a_process_with_another_secret_key_refuses_to_start() {
     );
 }
 
-async fn password_step(process: &Process, login: &str) -> Client {
-    let mut client = process.client();
-    let reply = client
-        .call("sign_in", &[("login", login), ("password", PASSWORD)])
-        .await;
-    assert_eq!(reply.status, 200, "sign_in: {}", reply.body);
-    client
-}
-
 /// Sends `client`'s session cookie to another process.
 fn moved_to(client: &Client, process: &Process) -> Client {
     let mut moved = process.client();
@@ -89,8 +80,8 @@ async fn a_session_made_on_one_process_is_valid_and_ended_on_the_other() {
 async fn a_code_accepted_on_one_process_is_refused_on_the_other() {
     let (a, b, _dirs) = two_processes().await;
     let (_, enabled) = account_with_two_factor(&a.base, "replay").await;
-    let mut on_a = password_step(&a, "replay").await;
-    let mut on_b = password_step(&b, "replay").await;
+    let mut on_a = a.client().password_step("replay").await;
+    let mut on_b = b.client().password_step("replay").await;
 
     // The step after the one that confirmed set-up (inside the window).
     let code = oathtool_code(&enabled.key, unix_now() + 30);
@@ -105,8 +96,8 @@ async fn a_code_accepted_on_one_process_is_refused_on_the_other() {
 async fn failures_on_both_processes_add_up_to_one_throttle() {
     let (a, b, _dirs) = two_processes().await;
     let (_, enabled) = account_with_two_factor(&a.base, "throttle").await;
-    let mut on_a = password_step(&a, "throttle").await;
-    let mut on_b = password_step(&b, "throttle").await;
+    let mut on_a = a.client().password_step("throttle").await;
+    let mut on_b = b.client().password_step("throttle").await;
 
     let wrong = wrong_code(&enabled.key);
     for turn in 0..5 {
@@ -137,8 +128,8 @@ async fn a_recovery_code_used_on_one_process_is_gone_on_the_other() {
     let (a, b, _dirs) = two_processes().await;
     let (_, enabled) = account_with_two_factor(&b.base, "recovery").await;
     let code = &enabled.codes[0];
-    let mut on_a = password_step(&a, "recovery").await;
-    let mut on_b = password_step(&b, "recovery").await;
+    let mut on_a = a.client().password_step("recovery").await;
+    let mut on_b = b.client().password_step("recovery").await;
 
     let reply = on_a
         .call("verify_recovery_code", &[("recovery_code", code)])

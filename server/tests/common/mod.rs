@@ -173,6 +173,16 @@ impl Client {
         }
     }
 
+    /// Signs `login` in with the password only: for an account with 2FA
+    /// the client is left pending.
+    pub async fn password_step(mut self, login: &str) -> Self {
+        let reply = self
+            .call("sign_in", &[("login", login), ("password", PASSWORD)])
+            .await;
+        assert_eq!(reply.status, 200, "sign_in: {}", reply.body);
+        self
+    }
+
     /// Like [`Client::call`], but `None` when the server cannot be reached.
     pub async fn try_call(&mut self, function: &str, form: &[(&str, &str)]) -> Option<Reply> {
         let request = self
@@ -317,11 +327,6 @@ impl TestApp {
     /// Signs `login` in with the password only: for an account with 2FA
     /// the client is left pending.
     pub async fn password_step(&self, login: &str) -> Client {
-        let mut client = self.client();
-        let reply = client
-            .call("sign_in", &[("login", login), ("password", PASSWORD)])
-            .await;
-        assert_eq!(reply.status, 200, "sign_in: {}", reply.body);
-        client
+        self.client().password_step(login).await
     }
 }
