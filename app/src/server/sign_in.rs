@@ -12,7 +12,7 @@ use super::session;
 use super::two_factor::{self, Accepted, SecondFactor};
 use crate::error::AppError;
 use crate::types::SecurityEventKind;
-use crate::validation::{validate_offered_login, validate_offered_password};
+use crate::validation::{validate_login, validate_offered_login, validate_offered_password};
 
 /// Where the password step left the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,13 @@ pub async fn password_step(
     let login = validate_offered_login(login)?;
     validate_offered_password(&password)?;
 
-    let found = accounts::find_with_hash(&state.db, login).await?;
+    // A login sign-up could never have accepted (a NUL byte, a space...)
+    // names no account: it is not looked up (PostgreSQL refuses NUL in
+    // text) and is answered like any unknown login, after the same work.
+    let found = match validate_login(login) {
+        Ok(login) => accounts::find_with_hash(&state.db, login).await?,
+        Err(_) => None,
+    };
     let (account, stored) = match found {
         Some((account, hash)) => (Some(account), Some(hash.0)),
         None => (None, None),
