@@ -2,6 +2,10 @@
 //! wire types and server functions live here; server-only code sits in
 //! `server`, behind the `ssr` feature.
 
+// Deep view types (each component's static view type nests its children's)
+// need more than the default query depth in release builds.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

@@ -1,3 +1,7 @@
+// The app's static view types are deep; monomorphizing them here needs
+// more than the default query depth in release builds.
+#![recursion_limit = "256"]
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 

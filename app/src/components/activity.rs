@@ -1,19 +1,20 @@
 //! The account's latest security events, newest first.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::api::two_factor::security_activity;
 
 #[component]
-pub fn SecurityActivity() -> AnyView {
+pub fn SecurityActivity() -> impl IntoView {
     let events = Resource::new(|| (), |_| security_activity());
     view! {
         <h3 id="activity-title">"Security activity"</h3>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match events.await {
-                    Ok(events) if events.is_empty() => view! { <p class="hint">"Nothing yet."</p> }.into_any(),
-                    Ok(events) => view! {
+                    Ok(events) if events.is_empty() => EitherOf3::A(view! { <p class="hint">"Nothing yet."</p> }),
+                    Ok(events) => EitherOf3::B(view! {
                         <ol class="activity" aria-labelledby="activity-title">
                             {events.into_iter().map(|event| view! {
                                 <li>
@@ -26,11 +27,10 @@ pub fn SecurityActivity() -> AnyView {
                                 </li>
                             }).collect_view()}
                         </ol>
-                    }.into_any(),
-                    Err(error) => view! { <p role="alert">{error.message()}</p> }.into_any(),
+                    }),
+                    Err(error) => EitherOf3::C(view! { <p role="alert">{error.message()}</p> }),
                 }
             })}
         </Transition>
     }
-    .into_any()
 }

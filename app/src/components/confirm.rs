@@ -14,7 +14,7 @@ pub fn ConfirmDialog(
     message: &'static str,
     confirm_label: &'static str,
     #[prop(into)] on_confirm: Callback<()>,
-) -> AnyView {
+) -> impl IntoView {
     view! {
         <Modal open labelled_by=id>
             <h2 id=id>{title}</h2>
@@ -33,5 +33,4 @@ pub fn ConfirmDialog(
             </div>
         </Modal>
     }
-    .into_any()
 }

@@ -11,7 +11,7 @@ use crate::api::two_factor::ConfirmPassword;
 pub fn ConfirmPasswordDialog(
     open: RwSignal<bool>,
     #[prop(into)] on_confirmed: Callback<()>,
-) -> AnyView {
+) -> impl IntoView {
     let action = ServerAction::<ConfirmPassword>::new();
     let password = RwSignal::new(String::new());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -61,5 +61,4 @@ pub fn ConfirmPasswordDialog(
             </form>
         </Modal>
     }
-    .into_any()
 }

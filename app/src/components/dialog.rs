@@ -16,7 +16,7 @@ pub fn Modal(
     #[prop(optional, into)] on_cancel: Option<Callback<(), bool>>,
     #[prop(optional)] class: &'static str,
     children: ChildrenFn,
-) -> AnyView {
+) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
@@ -44,5 +44,4 @@ pub fn Modal(
             <Show when=move || open.get()>{children()}</Show>
         </dialog>
     }
-    .into_any()
 }

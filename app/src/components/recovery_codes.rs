@@ -1,6 +1,7 @@
 //! A set of recovery codes with Download and Copy, and the "I've saved the
 //! data" checkbox that either of them ticks.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::browser::{copy_text, download_text};
@@ -13,7 +14,7 @@ use crate::types::RecoveryCodes;
 pub fn RecoveryCodesPanel(
     codes: RecoveryCodes,
     #[prop(optional)] saved: Option<RwSignal<bool>>,
-) -> AnyView {
+) -> impl IntoView {
     let notice = RwSignal::new(None::<&'static str>);
     let text = StoredValue::new(codes.file_text());
     let plain = StoredValue::new(codes.unused_text());
@@ -52,14 +53,13 @@ pub fn RecoveryCodesPanel(
                 .codes
                 .iter()
                 .map(|entry| match &entry.used_at {
-                    None => view! { <li><code>{entry.code.clone()}</code></li> }.into_any(),
-                    Some(used_at) => view! {
+                    None => Either::Left(view! { <li><code>{entry.code.clone()}</code></li> }),
+                    Some(used_at) => Either::Right(view! {
                         <li class="used">
                             <del><code>{entry.code.clone()}</code></del>
                             <span class="hint">{format!(" used {used_at}")}</span>
                         </li>
-                    }
-                    .into_any(),
+                    }),
                 })
                 .collect_view()}
         </ol>
@@ -76,5 +76,4 @@ pub fn RecoveryCodesPanel(
             </p>
         })}
     }
-    .into_any()
 }

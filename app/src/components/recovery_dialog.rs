@@ -2,13 +2,17 @@
 //! Download and Copy, and at the bottom the link to generate a new set. A
 //! new set must be saved (the checkbox) before Done.
 
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
 use super::{ConfirmDialog, Modal, RecoveryCodesPanel};
 use crate::api::two_factor::{RegenerateRecoveryCodes, ViewRecoveryCodes};
 
 #[component]
-pub fn RecoveryCodesDialog(open: RwSignal<bool>, #[prop(into)] on_change: Callback<()>) -> AnyView {
+pub fn RecoveryCodesDialog(
+    open: RwSignal<bool>,
+    #[prop(into)] on_change: Callback<()>,
+) -> impl IntoView {
     let view_action = ServerAction::<ViewRecoveryCodes>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     let confirm_open = RwSignal::new(false);
@@ -38,7 +42,7 @@ pub fn RecoveryCodesDialog(open: RwSignal<bool>, #[prop(into)] on_change: Callba
         <Modal open labelled_by="recovery-title" on_cancel class="wide">
             <h2 id="recovery-title">"Recovery codes"</h2>
             {move || match (fresh.get(), view_action.value().get()) {
-                (Some(codes), _) => view! {
+                (Some(codes), _) => EitherOf4::A(view! {
                     <p class="warning" role="note">
                         "Save these new codes with Download or Copy: the old ones no longer work."
                     </p>
@@ -46,11 +50,10 @@ pub fn RecoveryCodesDialog(open: RwSignal<bool>, #[prop(into)] on_change: Callba
                     <div class="actions">
                         <button type="button" disabled=move || !saved.get() on:click=close>"Done"</button>
                     </div>
-                }
-                .into_any(),
-                (None, None) => view! { <p>"Loading your codes…"</p> }.into_any(),
-                (None, Some(Err(error))) => view! { <p role="alert">{error.message()}</p> }.into_any(),
-                (None, Some(Ok(codes))) => view! {
+                }),
+                (None, None) => EitherOf4::B(view! { <p>"Loading your codes…"</p> }),
+                (None, Some(Err(error))) => EitherOf4::C(view! { <p role="alert">{error.message()}</p> }),
+                (None, Some(Ok(codes))) => EitherOf4::D(view! {
                     <RecoveryCodesPanel codes />
                     {move || regenerate.value().get().and_then(Result::err).map(|error| view! {
                         <p role="alert" class="form-error">{error.message()}</p>
@@ -64,8 +67,7 @@ pub fn RecoveryCodesDialog(open: RwSignal<bool>, #[prop(into)] on_change: Callba
                     <div class="actions">
                         <button type="button" class="secondary" on:click=close>"Close"</button>
                     </div>
-                }
-                .into_any(),
+                }),
             }}
             <ConfirmDialog
                 open=confirm_open
@@ -79,5 +81,4 @@ pub fn RecoveryCodesDialog(open: RwSignal<bool>, #[prop(into)] on_change: Callba
             />
         </Modal>
     }
-    .into_any()
 }

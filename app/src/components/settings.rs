@@ -1,3 +1,4 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::tokens::TokensChanged;
@@ -17,7 +18,7 @@ pub fn SettingsFrame(
     /// Called after something changed the account (2FA enabled...).
     #[prop(into)]
     on_change: Callback<()>,
-) -> AnyView {
+) -> impl IntoView {
     let selected = RwSignal::new(Tab::Account);
     provide_context(TokensChanged(RwSignal::new(0)));
 
@@ -66,7 +67,6 @@ pub fn SettingsFrame(
             </div>
         </section>
     }
-    .into_any()
 }
 
 /// What the confirm-password pop-up unlocks once the password is right.
@@ -78,7 +78,7 @@ enum Unlock {
 }
 
 #[component]
-fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
+fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
     let confirm_open = RwSignal::new(false);
     let wizard_open = RwSignal::new(false);
     let codes_open = RwSignal::new(false);
@@ -122,7 +122,7 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
         <p class="two-factor-status">"Two-factor authentication: " {status}</p>
         {codes_left.map(|text| view! { <p class="codes-left">{text}</p> })}
         {if enabled {
-            view! {
+            Either::Left(view! {
                 <div class="actions start">
                     <button type="button" on:click=move |_| ask_password(Unlock::ViewCodes)>
                         "View Recovery Codes"
@@ -135,10 +135,9 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
                     </button>
                 </div>
                 <FormError error=disable_error />
-            }
-            .into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 <p class="hint">
                     "Protect your account with a code from an authenticator app on your phone, "
                     "in addition to your password."
@@ -146,8 +145,7 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
                 <button type="button" on:click=move |_| ask_password(Unlock::SetUp)>
                     "Set Up Two-Factor Authentication"
                 </button>
-            }
-            .into_any()
+            })
         }}
         <TokenDoors />
         <ConfirmDialog
@@ -163,7 +161,6 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> AnyView {
         <RecoveryCodesDialog open=codes_open on_change />
         <SecurityActivity />
     }
-    .into_any()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! hand, then a code from the app and Next. Step 2 of 2: the recovery
 //! codes, Download/Copy, "I've saved the data", and Done.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::{FormError, Modal, RecoveryCodesPanel};
@@ -11,7 +12,7 @@ use crate::types::{RecoveryCodes, SetupChallenge};
 const GOOGLE_AUTHENTICATOR_GUIDE: &str = "https://support.google.com/accounts/answer/1066447";
 
 #[component]
-pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) -> AnyView {
+pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let begin = ServerAction::<BeginTwoFactorSetup>::new();
     let confirm = ServerAction::<ConfirmTwoFactorSetup>::new();
     let cancel = ServerAction::<CancelTwoFactorSetup>::new();
@@ -53,12 +54,12 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
         <Modal open labelled_by="wizard-title" on_cancel class="wide">
             <h2 id="wizard-title">"Set up two-factor authentication"</h2>
             {move || match codes.get() {
-                None => view! {
+                None => Either::Left(view! {
                     <p class="step">"Step 1 of 2"</p>
                     {move || match begin.value().get() {
-                        None => view! { <p>"Preparing a new key…"</p> }.into_any(),
-                        Some(Err(error)) => view! { <p role="alert">{error.message()}</p> }.into_any(),
-                        Some(Ok(challenge)) => view! { <StepOne challenge confirm /> }.into_any(),
+                        None => EitherOf3::A(view! { <p>"Preparing a new key…"</p> }),
+                        Some(Err(error)) => EitherOf3::B(view! { <p role="alert">{error.message()}</p> }),
+                        Some(Ok(challenge)) => EitherOf3::C(view! { <StepOne challenge confirm /> }),
                     }}
                     <div class="actions">
                         <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
@@ -67,20 +68,20 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
                             "Next"
                         </button>
                     </div>
-                }
-                .into_any(),
-                Some(codes) => view! { <StepTwo codes saved /> <div class="actions">
+                }),
+                Some(codes) => Either::Right(view! { <StepTwo codes saved /> <div class="actions">
                     <button type="button" disabled=move || !saved.get() on:click=done>"Done"</button>
-                </div> }
-                .into_any(),
+                </div> }),
             }}
         </Modal>
     }
-    .into_any()
 }
 
 #[component]
-fn StepOne(challenge: SetupChallenge, confirm: ServerAction<ConfirmTwoFactorSetup>) -> AnyView {
+fn StepOne(
+    challenge: SetupChallenge,
+    confirm: ServerAction<ConfirmTwoFactorSetup>,
+) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let error = Signal::derive(move || confirm.value().get().and_then(Result::err));
     let copied = RwSignal::new(false);
@@ -148,11 +149,10 @@ fn StepOne(challenge: SetupChallenge, confirm: ServerAction<ConfirmTwoFactorSetu
             <FormError error />
         </form>
     }
-    .into_any()
 }
 
 #[component]
-fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyView {
+fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> impl IntoView {
     view! {
         <p class="step">"Step 2 of 2"</p>
         <h3>"Save your recovery codes"</h3>
@@ -162,5 +162,4 @@ fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> AnyView {
         </p>
         <RecoveryCodesPanel codes saved=saved />
     }
-    .into_any()
 }

@@ -1,6 +1,7 @@
 //! Settings > Access tokens: create a personal access token (after the
 //! password pop-up), see it once, list tokens, revoke them.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::browser::copy_text;
@@ -18,7 +19,7 @@ fn tokens_changed() -> RwSignal<u32> {
 }
 
 #[component]
-pub fn AccessTokensTab() -> AnyView {
+pub fn AccessTokensTab() -> impl IntoView {
     let create = ServerAction::<CreateAccessToken>::new();
     let revoke = ServerAction::<RevokeAccessToken>::new();
     let changed = tokens_changed();
@@ -120,18 +121,17 @@ pub fn AccessTokensTab() -> AnyView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(list) if list.is_empty() => view! { <p class="hint">"No tokens yet."</p> }.into_any(),
-                    Ok(list) => view! { <TokenList list revoke /> }.into_any(),
-                    Err(error) => view! { <p role="alert">{error.message()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => EitherOf3::A(view! { <p class="hint">"No tokens yet."</p> }),
+                    Ok(list) => EitherOf3::B(view! { <TokenList list revoke /> }),
+                    Err(error) => EitherOf3::C(view! { <p role="alert">{error.message()}</p> }),
                 }
             })}
         </Transition>
     }
-    .into_any()
 }
 
 #[component]
-fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>) -> AnyView {
+fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>) -> impl IntoView {
     view! {
         <table class="tokens">
             <caption>"Your tokens"</caption>
@@ -158,14 +158,14 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
                             <td>{token.last_used_at.unwrap_or_else(|| "Never".into())}</td>
                             <td>
                                 {if token.active {
-                                    view! {
+                                    Either::Left(view! {
                                         <button type="button" class="danger small" aria-label=label
                                             on:click=move |_| { revoke.dispatch(RevokeAccessToken { id }); }>
                                             "Revoke"
                                         </button>
-                                    }.into_any()
+                                    })
                                 } else {
-                                    view! { <span class="hint">"Inactive"</span> }.into_any()
+                                    Either::Right(view! { <span class="hint">"Inactive"</span> })
                                 }}
                             </td>
                         </tr>
@@ -174,12 +174,11 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
             </tbody>
         </table>
     }
-    .into_any()
 }
 
 /// Next to 2FA: every way into the account that skips the second factor.
 #[component]
-pub fn TokenDoors() -> AnyView {
+pub fn TokenDoors() -> impl IntoView {
     let changed = tokens_changed();
     let tokens = Resource::new(move || changed.get(), |_| list_access_tokens());
     view! {
@@ -207,5 +206,4 @@ pub fn TokenDoors() -> AnyView {
             })}
         </Transition>
     }
-    .into_any()
 }

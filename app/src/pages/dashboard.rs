@@ -61,7 +61,7 @@ fn DashboardBody(
     account: AccountView,
     settings_open: RwSignal<bool>,
     on_change: Callback<()>,
-) -> AnyView {
+) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.login.clone();
@@ -105,5 +105,4 @@ fn DashboardBody(
             </Show>
         </main>
     }
-    .into_any()
 }
