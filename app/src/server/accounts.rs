@@ -33,7 +33,8 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+/// An account from a row holding its `id`, `login` and `session_epoch`.
+pub(crate) fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
     Ok(Account {
         id: row.try_get("id")?,
         login: row.try_get("login")?,

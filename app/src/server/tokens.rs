@@ -169,9 +169,12 @@ pub async fn authenticate(
         return Err(AppError::Unauthorized);
     }
     let now = state.clock.now();
+    // The token and its account in one round trip.
     let row = sqlx::query(
-        "SELECT id, account_id, scope, last_used_at FROM access_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+        "SELECT t.id AS token_id, t.scope, t.last_used_at, a.id, a.login, a.session_epoch
+         FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+           AND (t.expires_at IS NULL OR t.expires_at > $2)",
     )
     .bind(hash(token))
     .bind(now)
@@ -180,18 +183,15 @@ pub async fn authenticate(
     .ok_or(AppError::Unauthorized)?;
     let last_used_at: Option<i64> = row.try_get("last_used_at")?;
     if last_used_at.is_none_or(|at| at <= now - LAST_USED_RESOLUTION) {
-        let id: i64 = row.try_get("id")?;
+        let id: i64 = row.try_get("token_id")?;
         sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
             .execute(&state.db.pool)
             .await?;
     }
-    let account_id: i64 = row.try_get("account_id")?;
     let scope: String = row.try_get("scope")?;
-    let account = accounts::find_by_id(&state.db, account_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let account = accounts::account_from(&row)?;
     Ok((
         account,
         TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
