@@ -25,12 +25,7 @@ pub async fn serve_constant(port: u16) {
 
 /// Loads the constant server at `connections`.
 pub async fn constant_handler(base: &str, connections: usize, length: Length) -> Stats {
-    let url = format!("{base}/");
-    load::run(connections, length, move |client, _| {
-        let url = url.clone();
-        async move { load::expect_status(client.get(url), 200).await }
-    })
-    .await
+    load::get(connections, length, format!("{base}/"), None).await
 }
 
 /// Hashes per second with the parameters of `phc` (a hash Twofold stored),

@@ -110,6 +110,24 @@ where
     Stats::from_outcomes(outcomes, started.elapsed())
 }
 
+/// GETs `url` (with `header`, if any) on `connections` workers, expecting
+/// 200 each time.
+pub async fn get(
+    connections: usize,
+    length: Length,
+    url: String,
+    header: Option<(&'static str, String)>,
+) -> Stats {
+    run(connections, length, move |client, _| {
+        let mut request = client.get(url.clone());
+        if let Some((name, value)) = &header {
+            request = request.header(*name, value.clone());
+        }
+        async move { expect_status(request, 200).await }
+    })
+    .await
+}
+
 /// Sends `request` and answers whether its status was `expected`.
 pub async fn expect_status(request: reqwest::RequestBuilder, expected: u16) -> bool {
     match request.send().await {

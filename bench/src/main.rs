@@ -191,12 +191,7 @@ async fn measure(
     for (level, connections) in LEVELS.into_iter().enumerate() {
         eprintln!("{name}: {connections} connection(s)");
         let rss = server.sample_rss();
-        let url = format!("{base}/login");
-        let stats = load::run(connections, length, move |client, _| {
-            let url = url.clone();
-            async move { load::expect_status(client.get(url), 200).await }
-        })
-        .await;
+        let stats = load::get(connections, length, format!("{base}/login"), None).await;
         if connections == 1 {
             login_idle_p99 = stats.percentile(99.0);
         }
@@ -214,11 +209,7 @@ async fn measure(
         let stats = if connections == 200 {
             // Does hashing starve the runtime? /login at one connection
             // while the 200 sign-ins run.
-            let url = format!("{base}/login");
-            let probe = load::run(1, length, move |client, _| {
-                let url = url.clone();
-                async move { load::expect_status(client.get(url), 200).await }
-            });
+            let probe = load::get(1, length, format!("{base}/login"), None);
             let (stats, probe) = tokio::join!(sign_ins, probe);
             login_under_sign_ins_p99 = probe.percentile(99.0);
             stats
@@ -258,14 +249,12 @@ async fn measure(
         rows.push(("Verify2FACode", connections, stats, rss.peak().await));
 
         let rss = server.sample_rss();
-        let url = format!("{base}/api/GetAccount");
-        let bearer = format!("Bearer {token}");
-        let stats = load::run(connections, length, move |client, _| {
-            let request = client
-                .get(url.clone())
-                .header("authorization", bearer.clone());
-            async move { load::expect_status(request, 200).await }
-        })
+        let stats = load::get(
+            connections,
+            length,
+            format!("{base}/api/GetAccount"),
+            Some(("authorization", format!("Bearer {token}"))),
+        )
         .await;
         rows.push((
             "GetAccount (access token)",
@@ -275,13 +264,12 @@ async fn measure(
         ));
 
         let rss = server.sample_rss();
-        let url = format!("{base}/pkg/{asset}");
-        let stats = load::run(connections, length, move |client, _| {
-            let request = client
-                .get(url.clone())
-                .header("accept-encoding", "br, gzip");
-            async move { load::expect_status(request, 200).await }
-        })
+        let stats = load::get(
+            connections,
+            length,
+            format!("{base}/pkg/{asset}"),
+            Some(("accept-encoding", "br, gzip".to_owned())),
+        )
         .await;
         rows.push((
             "GET /pkg (JS, brotli)",

@@ -24,31 +24,35 @@ async fn each_kind_of_request(
     browser: &mut Client,
     token: &str,
 ) -> Vec<(&'static str, Reply, Duration)> {
+    async fn timed(
+        kind: &'static str,
+        reply: impl Future<Output = Reply>,
+    ) -> (&'static str, Reply, Duration) {
+        let started = Instant::now();
+        let reply = reply.await;
+        (kind, reply, started.elapsed())
+    }
     let http = reqwest::Client::new();
-    let mut replies = Vec::new();
-    let started = Instant::now();
-    let reply = browser.call("current_account", &[]).await;
-    replies.push(("server function", reply, started.elapsed()));
-    let started = Instant::now();
-    let reply = browser.get("/").await;
-    replies.push(("dashboard page", reply, started.elapsed()));
-    let started = Instant::now();
-    let reply = browser
-        .send(
-            http.get(format!("{base}/api/GetAccount"))
-                .header("authorization", format!("Bearer {token}")),
+    vec![
+        timed("server function", browser.call("current_account", &[])).await,
+        timed("dashboard page", browser.get("/")).await,
+        timed(
+            "API GetAccount",
+            browser.send(
+                http.get(format!("{base}/api/GetAccount"))
+                    .header("authorization", format!("Bearer {token}")),
+            ),
         )
-        .await;
-    replies.push(("API GetAccount", reply, started.elapsed()));
-    let started = Instant::now();
-    let reply = Client::new(base)
-        .send(
-            http.post(format!("{base}/api/SignIn"))
-                .json(&json!({"login": "outage", "password": PASSWORD})),
+        .await,
+        timed(
+            "API SignIn",
+            Client::new(base).send(
+                http.post(format!("{base}/api/SignIn"))
+                    .json(&json!({"login": "outage", "password": PASSWORD})),
+            ),
         )
-        .await;
-    replies.push(("API SignIn", reply, started.elapsed()));
-    replies
+        .await,
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

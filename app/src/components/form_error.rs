@@ -16,15 +16,22 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 /// error's HTTP status (503 while the database is down, not a 200 page).
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
+    respond_with_status(error.status(), error.retry_after());
+    view! { <p role="alert">{error.message()}</p> }
+}
+
+/// On the server, the HTTP status (and `Retry-After`) of the page being
+/// rendered; nothing in the browser.
+pub fn respond_with_status(status: u16, retry_after: Option<u64>) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
-            http::StatusCode::from_u16(error.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
-        if let Some(seconds) = error.retry_after() {
+        if let Some(seconds) = retry_after {
             response.insert_header(http::header::RETRY_AFTER, seconds.into());
         }
     }
-    view! { <p role="alert">{error.message()}</p> }
+    #[cfg(not(feature = "ssr"))]
+    let _ = (status, retry_after);
 }

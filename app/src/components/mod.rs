@@ -16,7 +16,7 @@ pub use activity::SecurityActivity;
 pub use confirm::ConfirmDialog;
 pub use confirm_password::ConfirmPasswordDialog;
 pub use dialog::Modal;
-pub use form_error::{FormError, LoadError};
+pub use form_error::{FormError, LoadError, respond_with_status};
 pub use recovery_codes::RecoveryCodesPanel;
 pub use recovery_dialog::RecoveryCodesDialog;
 pub use settings::SettingsFrame;

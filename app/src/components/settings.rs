@@ -26,26 +26,8 @@ pub fn SettingsFrame(
         <section id="settings" class="settings card" aria-labelledby="settings-title">
             <h2 id="settings-title">"Settings"</h2>
             <div role="tablist" aria-label="Settings sections" class="tabs">
-                <button
-                    type="button"
-                    role="tab"
-                    id="tab-account"
-                    aria-controls="panel-account"
-                    aria-selected=move || (selected.get() == Tab::Account).to_string()
-                    on:click=move |_| selected.set(Tab::Account)
-                >
-                    "Account"
-                </button>
-                <button
-                    type="button"
-                    role="tab"
-                    id="tab-tokens"
-                    aria-controls="panel-tokens"
-                    aria-selected=move || (selected.get() == Tab::Tokens).to_string()
-                    on:click=move |_| selected.set(Tab::Tokens)
-                >
-                    "Access tokens"
-                </button>
+                <TabButton tab=Tab::Account name="account" selected label="Account" />
+                <TabButton tab=Tab::Tokens name="tokens" selected label="Access tokens" />
             </div>
             <div
                 role="tabpanel"
@@ -66,6 +48,28 @@ pub fn SettingsFrame(
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// One tab of the tab list: `tab-{name}`, controlling `panel-{name}`.
+#[component]
+fn TabButton(
+    tab: Tab,
+    name: &'static str,
+    selected: RwSignal<Tab>,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            role="tab"
+            id=format!("tab-{name}")
+            aria-controls=format!("panel-{name}")
+            aria-selected=move || (selected.get() == tab).to_string()
+            on:click=move |_| selected.set(tab)
+        >
+            {label}
+        </button>
     }
 }
 

@@ -1,11 +1,10 @@
 use leptos::prelude::*;
 
+use crate::components::respond_with_status;
+
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    respond_with_status(404, None);
     view! {
         <main class="narrow">
             <h1>"Page not found"</h1>
