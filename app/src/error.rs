@@ -29,9 +29,10 @@ pub enum AppError {
     #[error("Incorrect password")]
     IncorrectPassword,
     /// A wrong authentication code, or one already used: the same words
-    /// for both, so a replay tells an attacker nothing.
-    #[error("Invalid authentication code")]
-    InvalidCode,
+    /// for both, so a replay tells an attacker nothing. The server's time
+    /// (`HH:MM:SS UTC`) lets a person compare it with the phone's clock.
+    #[error("Invalid authentication code. Server time: {server_time}")]
+    InvalidCode { server_time: String },
     #[error("Invalid recovery code")]
     InvalidRecoveryCode,
     /// The secret being set up expired or was cancelled.
@@ -75,7 +76,7 @@ impl AppError {
             Self::InvalidCredentials
             | Self::Unauthorized
             | Self::IncorrectPassword
-            | Self::InvalidCode
+            | Self::InvalidCode { .. }
             | Self::InvalidRecoveryCode => 401,
             Self::ReauthRequired | Self::TokenNotAllowed => 403,
             Self::LoginTaken | Self::SetupExpired | Self::TwoFactorNotEnabled => 409,
@@ -108,6 +109,21 @@ impl AppError {
         match self {
             Self::Validation { field, .. } => Some(field),
             _ => None,
+        }
+    }
+
+    /// Whether this error says what was typed into `field` is wrong (the
+    /// field is then marked `aria-invalid`). Errors about the server or the
+    /// session are about no field.
+    pub fn is_about(&self, field: &str) -> bool {
+        match self {
+            Self::Validation { field: bad, .. } => bad == field,
+            Self::InvalidCredentials => field == "login" || field == "password",
+            Self::LoginTaken => field == "login",
+            Self::IncorrectPassword => field == "password",
+            Self::InvalidCode { .. } => field == "code",
+            Self::InvalidRecoveryCode => field == "recovery_code",
+            _ => false,
         }
     }
 }
@@ -189,6 +205,26 @@ mod ssr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_fields_they_are_about() {
+        assert!(AppError::InvalidCredentials.is_about("login"));
+        assert!(AppError::InvalidCredentials.is_about("password"));
+        assert!(AppError::LoginTaken.is_about("login"));
+        assert!(!AppError::LoginTaken.is_about("password"));
+        assert!(AppError::validation("name", "Name the token").is_about("name"));
+        assert!(!AppError::validation("name", "Name the token").is_about("scope"));
+        let refused = AppError::InvalidCode {
+            server_time: "14:05:32 UTC".into(),
+        };
+        assert!(refused.is_about("code"));
+        assert_eq!(
+            refused.message(),
+            "Invalid authentication code. Server time: 14:05:32 UTC"
+        );
+        assert!(!AppError::Unavailable.is_about("code"));
+        assert!(!AppError::RateLimited { retry_after: 3 }.is_about("code"));
+    }
 
     #[test]
     fn wire_form_is_tagged_snake_case() {

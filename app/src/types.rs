@@ -9,6 +9,45 @@ pub struct AccountView {
     pub two_factor_enabled: bool,
     /// Unused recovery codes; `None` while 2FA is off.
     pub recovery_codes_left: Option<u32>,
+    /// Seconds sensitive actions stay unlocked after the last password
+    /// confirmation on this session; `None` when locked.
+    pub unlocked_for: Option<u32>,
+    /// Set once, right after a sign-in whose code matched a neighbouring
+    /// time step.
+    pub clock_drift: Option<ClockDrift>,
+}
+
+/// Which way the phone's clock looks off, from the time step its code
+/// matched: the step after the server's (ahead) or the one before (behind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockDrift {
+    Ahead,
+    Behind,
+}
+
+impl ClockDrift {
+    /// From the matched step minus the server's current step.
+    pub fn from_steps(steps: i64) -> Option<Self> {
+        match steps.signum() {
+            1 => Some(Self::Ahead),
+            -1 => Some(Self::Behind),
+            _ => None,
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Ahead => {
+                "The code worked, but your phone's clock looks about 30 seconds ahead. \
+                 Turn on automatic date and time in your phone's settings so that codes keep working."
+            }
+            Self::Behind => {
+                "The code worked, but your phone's clock looks about 30 seconds behind. \
+                 Turn on automatic date and time in your phone's settings so that codes keep working."
+            }
+        }
+    }
 }
 
 /// Step 1 of the set-up wizard: what the authenticator app needs.
@@ -33,6 +72,10 @@ pub struct RecoveryCodes {
     /// `YYYY-MM-DD`, the day the set was generated.
     pub generated_on: String,
     pub codes: Vec<RecoveryCodeEntry>,
+    /// Only in the answer to a set-up whose code matched a neighbouring
+    /// time step: the phone's clock looks off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_drift: Option<ClockDrift>,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,6 +322,7 @@ mod tests {
                 code: "abcd-efgh-jkmn-pqrs".into(),
                 used_at: None,
             }],
+            clock_drift: None,
         };
         let printed = format!("{challenge:?} {codes:?} {:?}", codes.codes[0]);
         assert!(

@@ -51,7 +51,7 @@ test('the whole seed flow: set up 2FA, save the codes, sign in with a code and w
   const right = totp(secret);
   await codeInput.fill(right === '000000' ? '111111' : '000000');
   await wizard.getByRole('button', { name: 'Next' }).click();
-  await expect(wizard.getByRole('alert')).toHaveText('Invalid authentication code');
+  await expect(wizard.getByRole('alert')).toHaveText(/^Invalid authentication code\. Server time: \d\d:\d\d:\d\d UTC$/);
   await expect(wizard.getByText('Step 1 of 2')).toBeVisible();
 
   // Pasted the way apps show it.
@@ -157,7 +157,7 @@ test('the second sign-in step: a code, a wrong code and a recovery code', async 
 
   await page.getByLabel('Authentication code').fill('000000' === totp(key) ? '111111' : '000000');
   await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Invalid authentication code');
+  await expect(page.getByRole('alert')).toHaveText(/^Invalid authentication code\. Server time: \d\d:\d\d:\d\d UTC$/);
   await page.getByLabel('Authentication code').fill(totp(key, Math.floor(Date.now() / 1000) + 30));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('heading', { name: `Welcome, ${login}` })).toBeVisible();

@@ -68,7 +68,7 @@ async fn openapi() -> Response {
 
 /// Every error: a machine-readable kind and a message for people. Some
 /// kinds add fields (`field` for `validation`, `retry_after` for
-/// `rate_limited`).
+/// `rate_limited`, `server_time` for `invalid_code`).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // Documents the wire shape of `ApiError`.
 struct ErrorBody {

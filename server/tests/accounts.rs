@@ -21,7 +21,13 @@ async fn sign_up_signs_in_and_shows_the_account(backend: Backend) {
     assert_eq!(account.status, 200, "{}", account.body);
     assert_eq!(
         account.json(),
-        serde_json::json!({"login": "Ana.Lima", "two_factor_enabled": false, "recovery_codes_left": null})
+        serde_json::json!({
+            "login": "Ana.Lima",
+            "two_factor_enabled": false,
+            "recovery_codes_left": null,
+            "unlocked_for": null,
+            "clock_drift": null,
+        })
     );
 }
 

@@ -59,11 +59,16 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in account, or `Unauthorized`.
 #[server(endpoint = "current_account")]
 pub async fn current_account() -> Result<AccountView, AppError> {
-    let (state, _, account) = super::signed_in().await?;
+    use crate::server::session;
+
+    let (state, session, account) = super::signed_in().await?;
     let status = crate::server::two_factor::status(&state, account.id).await?;
+    let now = state.clock.now();
     Ok(AccountView {
         login: account.login,
         two_factor_enabled: status.enabled,
         recovery_codes_left: status.enabled.then_some(status.recovery_codes_left),
+        unlocked_for: session::unlocked_for(&session, now, state.settings.reauth_seconds).await?,
+        clock_drift: session::take_clock_drift(&session).await?,
     })
 }

@@ -6,9 +6,9 @@ use crate::error::AppError;
 use crate::types::{PendingSignIn, RecoveryCodes, SecurityEvent, SetupChallenge};
 
 /// The confirm-password pop-up: unlocks sensitive actions on this session
-/// for a few minutes.
+/// for a few minutes. Answers how many seconds.
 #[server(endpoint = "confirm_password")]
-pub async fn confirm_password(password: String) -> Result<(), AppError> {
+pub async fn confirm_password(password: String) -> Result<u32, AppError> {
     use crate::server::accounts;
     use crate::server::events::{self, RequestMeta};
     use crate::server::password::Verified;
@@ -41,7 +41,15 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
         .await?;
         return Err(AppError::IncorrectPassword);
     }
-    session::mark_reauthenticated(&session, now).await
+    session::mark_reauthenticated(&session, now).await?;
+    Ok(u32::try_from(state.settings.reauth_seconds).unwrap_or(0))
+}
+
+/// Lock now: ends the unlock a password confirmation gave this session.
+#[server(endpoint = "lock_sensitive_actions")]
+pub async fn lock_sensitive_actions() -> Result<(), AppError> {
+    let (_, session, _) = super::signed_in().await?;
+    crate::server::session::lock(&session).await
 }
 
 /// Step 1 of 2: a new secret, shown as a QR code and as text.
@@ -181,11 +189,19 @@ async fn finish_sign_in(
     factor: crate::server::two_factor::SecondFactor<'_>,
 ) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
+    use crate::server::two_factor::Accepted;
     use crate::server::{AppState, session, sign_in};
+    use crate::types::ClockDrift;
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
-    sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
+    let (_, accepted) =
+        sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
+    if let Accepted::Code { drift } = accepted
+        && let Some(drift) = ClockDrift::from_steps(drift)
+    {
+        session::note_clock_drift(&session, drift).await?;
+    }
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -1,6 +1,7 @@
-//! The few browser APIs the dashboard calls directly: saving a text file
-//! and writing to the clipboard. They only ever run in event handlers, in
-//! the hydrated app; the server build gets inert stand-ins.
+//! The few browser APIs the dashboard calls directly: saving a text file,
+//! writing to the clipboard, printing, and keeping focus inside a dialog.
+//! They only ever run in event handlers, in the hydrated app; the server
+//! build gets inert stand-ins.
 
 /// Offers `text` as a download named `file_name`.
 #[cfg(feature = "hydrate")]
@@ -46,3 +47,104 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
 pub async fn copy_text(_text: &str) -> Result<(), String> {
     Err("the clipboard needs the browser".into())
 }
+
+/// Opens the browser's print dialog (the print stylesheet decides what is
+/// printed).
+#[cfg(feature = "hydrate")]
+pub fn print() -> Result<(), String> {
+    leptos::prelude::window()
+        .print()
+        .map_err(|e| format!("{e:?}"))
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn print() -> Result<(), String> {
+    Err("printing needs the browser".into())
+}
+
+/// What Tab can reach.
+#[cfg(feature = "hydrate")]
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
+    select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// Tab and Shift+Tab wrap around inside an open modal `dialog` instead of
+/// leaving for the browser's own controls. A nested dialog handles its own.
+#[cfg(feature = "hydrate")]
+pub fn keep_focus_inside(dialog: &web_sys::HtmlDialogElement, event: &web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+
+    let own = |element: &web_sys::Element| {
+        element
+            .closest("dialog")
+            .ok()
+            .flatten()
+            .is_some_and(|closest| closest == ***dialog)
+    };
+    if event.key() != "Tab"
+        || !event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|target| own(&target))
+    {
+        return;
+    }
+    let Ok(nodes) = dialog.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|element| own(element) && element.get_client_rects().length() > 0)
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        event.prevent_default();
+        return;
+    };
+    let active = leptos::prelude::document().active_element();
+    let is = |element: &web_sys::HtmlElement| active.as_ref() == Some(&**element);
+    let wrap_to = if event.shift_key() {
+        is(first).then_some(last)
+    } else {
+        is(last).then_some(first)
+    };
+    if let Some(target) = wrap_to {
+        event.prevent_default();
+        let _ = target.focus();
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn keep_focus_inside<D, E>(_dialog: &D, _event: &E) {}
+
+/// Milliseconds since the epoch by the browser's clock.
+#[cfg(feature = "hydrate")]
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn now_ms() -> f64 {
+    0.0
+}
+
+/// Focuses the element `id` (a heading with `tabindex="-1"`) if the
+/// focused element was just removed by a re-render, so that keyboard and
+/// screen-reader users continue from there instead of from the page's top.
+#[cfg(feature = "hydrate")]
+pub fn focus_if_lost(id: &str) {
+    use wasm_bindgen::JsCast;
+
+    let document = leptos::prelude::document();
+    let lost = document
+        .active_element()
+        .is_none_or(|active| Some(&active) == document.body().as_deref());
+    if lost
+        && let Some(element) = document
+            .get_element_by_id(id)
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn focus_if_lost(_id: &str) {}

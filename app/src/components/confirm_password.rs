@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{FormError, Modal};
+use super::{FormError, Modal, Unlocked, invalid};
 use crate::api::two_factor::ConfirmPassword;
 
 #[component]
@@ -15,10 +15,14 @@ pub fn ConfirmPasswordDialog(
     let action = ServerAction::<ConfirmPassword>::new();
     let password = RwSignal::new(String::new());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let unlocked = use_context::<Unlocked>();
 
     Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
+        if let Some(Ok(seconds)) = action.value().get() {
             action.value().set(None);
+            if let Some(unlocked) = unlocked {
+                unlocked.set(Some(seconds));
+            }
             password.set(String::new());
             open.set(false);
             on_confirmed.run(());
@@ -49,9 +53,11 @@ pub fn ConfirmPasswordDialog(
                     type="password"
                     autocomplete="current-password"
                     required
+                    aria-describedby="confirm-password-error"
+                    aria-invalid=invalid(error, "password")
                     bind:value=password
                 />
-                <FormError error />
+                <FormError error id="confirm-password-error" />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| open.set(false)>
                         "Cancel"

@@ -1,9 +1,14 @@
 //! A modal built on the native `<dialog>`: the browser gives it the
-//! `dialog` role, traps focus while it is open, closes it on Esc and
-//! returns focus to the button that opened it.
+//! `dialog` role, makes the page behind it inert and closes it on Esc. On
+//! top of that, Tab wraps around inside it (focus never leaves for the
+//! browser's controls) and closing it returns focus to whatever opened it.
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::HtmlElement;
+
+use super::browser::keep_focus_inside;
 
 /// Shows `children` in a modal dialog while `open` is true. Closing it by
 /// any means (Esc included) sets `open` to false. `on_cancel` may refuse an
@@ -18,16 +23,27 @@ pub fn Modal(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
+    let opener = StoredValue::new_local(None::<HtmlElement>);
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
         if open.get() {
             if !dialog.open() {
+                opener.set_value(
+                    document()
+                        .active_element()
+                        .and_then(|element| element.dyn_into::<HtmlElement>().ok()),
+                );
                 let _ = dialog.show_modal();
             }
         } else if dialog.open() {
             dialog.close();
         }
     });
+    let return_focus = move || {
+        if let Some(element) = opener.get_value().filter(|element| element.is_connected()) {
+            let _ = element.focus();
+        }
+    };
 
     view! {
         <dialog
@@ -39,7 +55,19 @@ pub fn Modal(
                     event.prevent_default();
                 }
             }
-            on:close=move |_| open.set(false)
+            on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                if let Some(dialog) = dialog.get_untracked() {
+                    keep_focus_inside(&dialog, &event);
+                }
+            }
+            on:close=move |_| {
+                // `close` is queued as a task: if the dialog was opened again
+                // meanwhile (Esc, then Enter on the same button), it stays open.
+                if dialog.get_untracked().is_some_and(|dialog| !dialog.open()) {
+                    open.set(false);
+                    return_focus();
+                }
+            }
         >
             <Show when=move || open.get()>{children()}</Show>
         </dialog>

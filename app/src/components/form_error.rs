@@ -2,13 +2,28 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// The message of a failed action, announced to screen readers.
+/// The message of a failed action, announced to screen readers as it
+/// appears (`role="alert"`). Fields name it with `aria-describedby=id` and
+/// take their `aria-invalid` from [`invalid`].
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
     view! {
-        <p class="form-error" role="alert">
+        <p id=id class="form-error" role="alert">
             {move || error.get().map(|error| error.message())}
         </p>
+    }
+}
+
+/// `aria-invalid` for `field` while `error` is about what was typed there.
+pub fn invalid(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+    move || {
+        error
+            .get()
+            .filter(|error| error.is_about(field))
+            .map(|_| "true")
     }
 }
 

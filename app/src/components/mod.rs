@@ -1,7 +1,7 @@
 //! Reusable pieces of the dashboard.
 
 mod activity;
-mod browser;
+pub mod browser;
 mod confirm;
 mod confirm_password;
 mod dialog;
@@ -11,14 +11,16 @@ mod recovery_dialog;
 mod settings;
 mod setup_wizard;
 mod tokens;
+mod unlocked;
 
 pub use activity::SecurityActivity;
 pub use confirm::ConfirmDialog;
 pub use confirm_password::ConfirmPasswordDialog;
 pub use dialog::Modal;
-pub use form_error::{FormError, LoadError, respond_with_status};
+pub use form_error::{FormError, LoadError, invalid, respond_with_status};
 pub use recovery_codes::RecoveryCodesPanel;
 pub use recovery_dialog::RecoveryCodesDialog;
 pub use settings::SettingsFrame;
 pub use setup_wizard::SetupWizard;
 pub use tokens::{AccessTokensTab, TokenDoors};
+pub use unlocked::{Unlocked, UnlockedStatus};

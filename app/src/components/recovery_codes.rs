@@ -1,10 +1,11 @@
-//! A set of recovery codes with Download and Copy, and the "I've saved the
-//! data" checkbox that either of them ticks.
+//! A set of recovery codes with Download, Copy and Print, and the "I've
+//! saved the data" checkbox that any of them ticks. The print stylesheet
+//! prints only the login, the set name and date, and the codes.
 
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::browser::{copy_text, download_text};
+use super::browser::{copy_text, download_text, print};
 use crate::api::two_factor::NoteRecoveryCodesDownloaded;
 use crate::types::RecoveryCodes;
 
@@ -30,6 +31,14 @@ pub fn RecoveryCodesPanel(
         }
         Err(_) => notice.set(Some("The download failed. Copy the codes instead.")),
     };
+    let print_codes = move |_| match print() {
+        Ok(()) => {
+            if let Some(saved) = saved {
+                saved.set(true);
+            }
+        }
+        Err(_) => notice.set(Some("Printing failed. Download the codes instead.")),
+    };
     let copy = move |_| {
         leptos::task::spawn_local(async move {
             match copy_text(&plain.get_value()).await {
@@ -47,6 +56,8 @@ pub fn RecoveryCodesPanel(
     };
 
     view! {
+        <div class="printable">
+        <p class="print-only">{format!("Twofold recovery codes for {}", codes.login)}</p>
         <p class="set-name">{format!("Set {}, generated {}", codes.set_number, codes.generated_on)}</p>
         <ol class="codes" aria-label="Recovery codes">
             {codes
@@ -63,10 +74,12 @@ pub fn RecoveryCodesPanel(
                 })
                 .collect_view()}
         </ol>
+        </div>
         <p class="codes-left">{format!("{} of {} codes left", codes.left(), codes.codes.len())}</p>
         <div class="actions start">
             <button type="button" class="secondary" on:click=download>"Download"</button>
             <button type="button" class="secondary" on:click=copy>"Copy"</button>
+            <button type="button" class="secondary" on:click=print_codes>"Print"</button>
         </div>
         <p class="hint" role="status">{move || notice.get()}</p>
         {saved.map(|saved| view! {

@@ -5,6 +5,7 @@
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
+use super::browser::focus_if_lost;
 use super::{ConfirmDialog, Modal, RecoveryCodesPanel};
 use crate::api::two_factor::{RegenerateRecoveryCodes, ViewRecoveryCodes};
 
@@ -40,9 +41,12 @@ pub fn RecoveryCodesDialog(
 
     view! {
         <Modal open labelled_by="recovery-title" on_cancel class="wide">
-            <h2 id="recovery-title">"Recovery codes"</h2>
+            <h2 id="recovery-title" tabindex="-1">"Recovery codes"</h2>
             {move || match (fresh.get(), view_action.value().get()) {
-                (Some(codes), _) => EitherOf4::A(view! {
+                (Some(codes), _) => EitherOf4::A({
+                    // The link that asked for the new set is gone.
+                    Effect::new(|_| focus_if_lost("recovery-title"));
+                    view! {
                     <p class="warning" role="note">
                         "Save these new codes with Download or Copy: the old ones no longer work."
                     </p>
@@ -50,6 +54,7 @@ pub fn RecoveryCodesDialog(
                     <div class="actions">
                         <button type="button" disabled=move || !saved.get() on:click=close>"Done"</button>
                     </div>
+                    }
                 }),
                 (None, None) => EitherOf4::B(view! { <p>"Loading your codes…"</p> }),
                 (None, Some(Err(error))) => EitherOf4::C(view! { <p role="alert">{error.message()}</p> }),

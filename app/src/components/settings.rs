@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::tokens::TokensChanged;
 use super::{
     AccessTokensTab, ConfirmDialog, ConfirmPasswordDialog, FormError, RecoveryCodesDialog,
-    SecurityActivity, SetupWizard, TokenDoors,
+    SecurityActivity, SetupWizard, TokenDoors, UnlockedStatus,
 };
 use crate::api::two_factor::DisableTwoFactor;
 use crate::types::AccountView;
@@ -25,6 +25,7 @@ pub fn SettingsFrame(
     view! {
         <section id="settings" class="settings card" aria-labelledby="settings-title">
             <h2 id="settings-title">"Settings"</h2>
+            <UnlockedStatus />
             <div role="tablist" aria-label="Settings sections" class="tabs">
                 <TabButton tab=Tab::Account name="account" selected label="Account" />
                 <TabButton tab=Tab::Tokens name="tokens" selected label="Access tokens" />
@@ -122,7 +123,7 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
             <dt>"Login"</dt>
             <dd>{account.login.clone()}</dd>
         </dl>
-        <h3>"Two-factor authentication"</h3>
+        <h3 id="two-factor-title" tabindex="-1">"Two-factor authentication"</h3>
         <p class="two-factor-status">"Two-factor authentication: " {status}</p>
         {codes_left.map(|text| view! { <p class="codes-left">{text}</p> })}
         {if enabled {
@@ -138,7 +139,7 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
                         "Disable Two-Factor Authentication"
                     </button>
                 </div>
-                <FormError error=disable_error />
+                <FormError error=disable_error id="disable-error" />
             })
         } else {
             Either::Right(view! {

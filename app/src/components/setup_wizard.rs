@@ -5,7 +5,8 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
-use super::{FormError, Modal, RecoveryCodesPanel};
+use super::browser::focus_if_lost;
+use super::{FormError, Modal, RecoveryCodesPanel, invalid};
 use crate::api::two_factor::{BeginTwoFactorSetup, CancelTwoFactorSetup, ConfirmTwoFactorSetup};
 use crate::types::{RecoveryCodes, SetupChallenge};
 
@@ -140,22 +141,28 @@ fn StepOne(
                 autocomplete="one-time-code"
                 required
                 maxlength=12
-                aria-describedby="setup-code-hint"
+                aria-describedby="setup-code-hint setup-code-error"
+                aria-invalid=invalid(error, "code")
                 bind:value=code
             />
             <p id="setup-code-hint" class="hint">
                 "The six-digit code your app shows (it changes every 30 seconds)."
             </p>
-            <FormError error />
+            <FormError error id="setup-code-error" />
         </form>
     }
 }
 
 #[component]
 fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> impl IntoView {
+    // Step 1's field, which had focus, is gone.
+    Effect::new(|_| focus_if_lost("save-codes-title"));
     view! {
         <p class="step">"Step 2 of 2"</p>
-        <h3>"Save your recovery codes"</h3>
+        {codes.clock_drift.map(|drift| view! {
+            <p class="warning" role="status">{drift.message()}</p>
+        })}
+        <h3 id="save-codes-title" tabindex="-1">"Save your recovery codes"</h3>
         <p class="warning" role="note">
             "Each code can be used once instead of a code from your app. Keep them somewhere safe: "
             "if you lose your phone, they are the only way back into your account."

@@ -5,7 +5,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::browser::copy_text;
-use super::{ConfirmPasswordDialog, FormError};
+use super::{ConfirmPasswordDialog, FormError, invalid};
 use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, list_access_tokens};
 use crate::types::{AccessTokenView, TokenScope};
 
@@ -73,7 +73,8 @@ pub fn AccessTokensTab() -> impl IntoView {
             }
         >
             <label for="token-name">"Token name"</label>
-            <input id="token-name" type="text" required maxlength=64 bind:value=name />
+            <input id="token-name" type="text" required maxlength=64 bind:value=name
+                aria-describedby="token-error" aria-invalid=invalid(error, "name") />
             <label for="token-expiry">"Expires"</label>
             <select id="token-expiry" on:change=move |ev| expiry.set(event_target_value(&ev)) prop:value=move || expiry.get()>
                 <option value="7">"In 7 days"</option>
@@ -94,7 +95,7 @@ pub fn AccessTokensTab() -> impl IntoView {
                     " Read and write"
                 </label>
             </fieldset>
-            <FormError error />
+            <FormError error id="token-error" />
             <div class="actions start">
                 <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
             </div>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::{SignIn, SignUp};
-use crate::components::FormError;
+use crate::components::{FormError, invalid};
 use crate::validation::{LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN};
 
 #[component]
@@ -20,11 +20,13 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=action attr:class="card stack">
                 <label for="login">"Login"</label>
                 <input id="login" name="login" type="text" autocomplete="username"
-                    required maxlength=LOGIN_MAX autocapitalize="none" spellcheck="false" />
+                    required maxlength=LOGIN_MAX autocapitalize="none" spellcheck="false"
+                    aria-describedby="sign-in-error" aria-invalid=invalid(error, "login") />
                 <label for="password">"Password"</label>
                 <input id="password" name="password" type="password"
-                    autocomplete="current-password" required maxlength=PASSWORD_MAX />
-                <FormError error />
+                    autocomplete="current-password" required maxlength=PASSWORD_MAX
+                    aria-describedby="sign-in-error" aria-invalid=invalid(error, "password") />
+                <FormError error id="sign-in-error" />
                 <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
             <p>"New to Twofold? " <a href="/signup">"Create an account"</a></p>
@@ -45,16 +47,18 @@ pub fn SignupPage() -> impl IntoView {
                 <label for="login">"Login"</label>
                 <input id="login" name="login" type="text" autocomplete="username"
                     required minlength=3 maxlength=LOGIN_MAX autocapitalize="none"
-                    spellcheck="false" aria-describedby="login-hint" />
+                    spellcheck="false" aria-describedby="login-hint sign-up-error"
+                    aria-invalid=invalid(error, "login") />
                 <p id="login-hint" class="hint">
                     "3 to 64 characters: letters, digits, '.', '_', '-' and '@'."
                 </p>
                 <label for="password">"Password"</label>
                 <input id="password" name="password" type="password"
                     autocomplete="new-password" required minlength=PASSWORD_MIN
-                    maxlength=PASSWORD_MAX aria-describedby="password-hint" />
+                    maxlength=PASSWORD_MAX aria-describedby="password-hint sign-up-error"
+                    aria-invalid=invalid(error, "password") />
                 <p id="password-hint" class="hint">"At least 10 characters."</p>
-                <FormError error />
+                <FormError error id="sign-up-error" />
                 <button type="submit" disabled=move || action.pending().get()>"Sign up"</button>
             </ActionForm>
             <p>"Already have an account? " <a href="/login">"Sign in instead"</a></p>

@@ -6,7 +6,8 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignOut, current_account};
-use crate::components::{FormError, LoadError, SettingsFrame};
+use crate::components::browser::focus_if_lost;
+use crate::components::{FormError, LoadError, SettingsFrame, Unlocked};
 use crate::error::AppError;
 use crate::types::AccountView;
 
@@ -35,6 +36,8 @@ pub fn DashboardPage() -> impl IntoView {
 /// and reloads it after a change made in Settings.
 #[island]
 fn Dashboard(account: AccountView) -> impl IntoView {
+    let unlocked = Unlocked::provide(account.unlocked_for);
+    unlocked.run();
     let account = RwSignal::new(account);
     // Outside what a reload re-renders, so Settings stays open after a
     // change inside it.
@@ -42,7 +45,10 @@ fn Dashboard(account: AccountView) -> impl IntoView {
     let on_change = Callback::new(move |()| {
         leptos::task::spawn_local(async move {
             if let Ok(fresh) = current_account().await {
+                unlocked.set(fresh.unlocked_for);
                 account.set(fresh);
+                // The re-render removed whatever had focus.
+                request_animation_frame(|| focus_if_lost("two-factor-title"));
             }
         });
     });
@@ -85,6 +91,9 @@ fn DashboardBody(
         </header>
         <main class="wide">
             <h1>"Welcome, " {login}</h1>
+            {account.clock_drift.map(|drift| view! {
+                <p class="warning" role="status">{drift.message()}</p>
+            })}
             {account.recovery_codes_left.filter(|left| *left <= 2).map(|left| view! {
                 <p class="warning" role="status">
                     {match left {
@@ -99,7 +108,7 @@ fn DashboardBody(
                     "."
                 </p>
             })}
-            <FormError error=sign_out_error />
+            <FormError error=sign_out_error id="sign-out-error" />
             <Show when=move || settings_open.get()>
                 <SettingsFrame account=account.clone() on_change />
             </Show>

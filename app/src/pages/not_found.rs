@@ -8,7 +8,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <main class="narrow">
             <h1>"Page not found"</h1>
-            <p><a href="/">"Back to the dashboard"</a></p>
+            <p><a class="standalone" href="/">"Back to the dashboard"</a></p>
         </main>
     }
 }

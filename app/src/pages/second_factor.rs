@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::two_factor::{VerifyRecoveryCode, VerifySignInCode, awaiting_second_factor};
-use crate::components::{FormError, LoadError};
+use crate::components::{FormError, LoadError, invalid};
 use crate::error::AppError;
 
 #[component]
@@ -49,12 +49,12 @@ fn CodeForm() -> impl IntoView {
             <label for="code">"Authentication code"</label>
             <input id="code" name="code" type="text" inputmode="numeric"
                 autocomplete="one-time-code" required maxlength=12 autofocus
-                aria-describedby="code-hint" />
+                aria-describedby="code-hint code-error" aria-invalid=invalid(error, "code") />
             <p id="code-hint" class="hint">"Open your authenticator app and type the six-digit code it shows."</p>
-            <FormError error />
+            <FormError error id="code-error" />
             <button type="submit" disabled=move || action.pending().get()>"Verify"</button>
         </ActionForm>
-        <p><a href="/login/verify?method=recovery">"Use a recovery code"</a></p>
+        <p><a class="standalone" href="/login/verify?method=recovery">"Use a recovery code"</a></p>
     }
 }
 
@@ -67,13 +67,14 @@ fn RecoveryForm() -> impl IntoView {
             <label for="recovery-code">"Recovery code"</label>
             <input id="recovery-code" name="recovery_code" type="text" autocomplete="off"
                 required maxlength=64 autocapitalize="none" spellcheck="false" autofocus
-                aria-describedby="recovery-hint" />
+                aria-describedby="recovery-hint recovery-error"
+                aria-invalid=invalid(error, "recovery_code") />
             <p id="recovery-hint" class="hint">
                 "One of the codes you saved when you set up two-factor authentication. Each works once."
             </p>
-            <FormError error />
+            <FormError error id="recovery-error" />
             <button type="submit" disabled=move || action.pending().get()>"Verify"</button>
         </ActionForm>
-        <p><a href="/login/verify">"Use your authentication app instead"</a></p>
+        <p><a class="standalone" href="/login/verify">"Use your authentication app instead"</a></p>
     }
 }

@@ -16,9 +16,11 @@ use tower_sessions::Session;
 use super::accounts::{self, Account};
 use super::db::Db;
 use crate::error::AppError;
+use crate::types::ClockDrift;
 
 const AUTH_KEY: &str = "auth";
 const REAUTH_KEY: &str = "reauthenticated_at";
+const CLOCK_DRIFT_KEY: &str = "clock_drift";
 
 /// A pending sign-in must be finished within this time.
 pub const PENDING_SECONDS: i64 = 10 * 60;
@@ -141,6 +143,40 @@ pub async fn require_reauthenticated(
         Some(at) if at <= now && now - at <= max_age => Ok(()),
         _ => Err(AppError::ReauthRequired),
     }
+}
+
+/// Seconds left before sensitive actions lock again, or `None` if they
+/// are locked.
+pub async fn unlocked_for(
+    session: &Session,
+    now: i64,
+    max_age: i64,
+) -> Result<Option<u32>, AppError> {
+    Ok(session
+        .get::<i64>(REAUTH_KEY)
+        .await?
+        .filter(|at| *at <= now)
+        .map(|at| max_age - (now - at))
+        .filter(|left| *left > 0)
+        .and_then(|left| u32::try_from(left).ok()))
+}
+
+/// Lock now: sensitive actions need the password again.
+pub async fn lock(session: &Session) -> Result<(), AppError> {
+    session.remove_value(REAUTH_KEY).await?;
+    Ok(())
+}
+
+/// Remembers, for the dashboard to say once, that the code just accepted
+/// matched a neighbouring time step.
+pub async fn note_clock_drift(session: &Session, drift: ClockDrift) -> Result<(), AppError> {
+    session.insert(CLOCK_DRIFT_KEY, drift).await?;
+    Ok(())
+}
+
+/// The noted clock drift, forgotten as it is read.
+pub async fn take_clock_drift(session: &Session) -> Result<Option<ClockDrift>, AppError> {
+    Ok(session.remove::<ClockDrift>(CLOCK_DRIFT_KEY).await?)
 }
 
 /// Ends the session: its record is deleted from the store and the cookie

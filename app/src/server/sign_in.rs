@@ -75,13 +75,14 @@ pub async fn password_step(
 }
 
 /// Step two: the account comes from the pending session, never from the
-/// request. On success the session is signed in under a new id.
+/// request. On success the session is signed in under a new id; the
+/// answer says how the factor was accepted (a code's clock drift).
 pub async fn second_factor_step(
     state: &AppState,
     session: &Session,
     factor: SecondFactor<'_>,
     meta: &RequestMeta,
-) -> Result<Account, AppError> {
+) -> Result<(Account, Accepted), AppError> {
     let account = session::pending_account(session, &state.db, state.clock.now()).await?;
     let accepted: Accepted = two_factor::verify(state, account.id, factor, meta).await?;
     session::sign_in(session, &account).await?;
@@ -90,5 +91,5 @@ pub async fn second_factor_step(
         ?accepted,
         "signed in with a second factor"
     );
-    Ok(account)
+    Ok((account, accepted))
 }

@@ -21,7 +21,9 @@ use super::recovery::{self, RecoveryCode};
 use super::throttle::{self, Gate};
 use super::totp::{Code, TotpSecret, step_of};
 use crate::error::AppError;
-use crate::types::{RecoveryCodeEntry, RecoveryCodes, SecurityEventKind, SetupChallenge};
+use crate::types::{
+    ClockDrift, RecoveryCodeEntry, RecoveryCodes, SecurityEventKind, SetupChallenge,
+};
 
 /// How long a secret being set up stays valid.
 pub const SETUP_LIFETIME_SECONDS: i64 = 15 * 60;
@@ -155,7 +157,7 @@ pub async fn confirm_setup(
     let secret =
         TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account.id, &sealed)?)?;
     let Some(step) = secret.matching_step(&code, now) else {
-        return fail(tx, account.id, now, AppError::InvalidCode, meta).await;
+        return fail(tx, account.id, now, invalid_code(now), meta).await;
     };
 
     let previous_set: Option<i64> =
@@ -196,8 +198,10 @@ pub async fn confirm_setup(
     .await?;
     tx.commit().await?;
     tracing::info!(account_id = account.id, "two-factor authentication enabled");
+    let mut value = fresh_set(account, set_number, now, &codes);
+    value.clock_drift = ClockDrift::from_steps(step - step_of(now));
     Ok(Changed {
-        value: fresh_set(account, set_number, now, &codes),
+        value,
         session_epoch,
     })
 }
@@ -219,6 +223,7 @@ fn fresh_set(
                 used_at: None,
             })
             .collect(),
+        clock_drift: None,
     }
 }
 
@@ -298,6 +303,7 @@ pub async fn view_recovery_codes(
         set_number: set_number as u32,
         generated_on: date_of(generated_at),
         codes,
+        clock_drift: None,
     })
 }
 
@@ -508,7 +514,7 @@ async fn verify_code(
     let secret =
         TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account_id, &sealed)?)?;
     let Some(step) = secret.matching_step(&code, now) else {
-        return fail(tx, account_id, now, AppError::InvalidCode, meta).await;
+        return fail(tx, account_id, now, invalid_code(now), meta).await;
     };
     // Compare-and-set on the last used step: a code is good once, and never
     // after a later one.
@@ -522,7 +528,7 @@ async fn verify_code(
     .rows_affected();
     if step <= last_used_step || claimed != 1 {
         tracing::warn!(account_id, "replayed authentication code refused");
-        return fail(tx, account_id, now, AppError::InvalidCode, meta).await;
+        return fail(tx, account_id, now, invalid_code(now), meta).await;
     }
     succeed(
         tx,
@@ -646,6 +652,15 @@ async fn throttled<T>(
     tx.commit().await?;
     tracing::warn!(account_id, "second factor throttled");
     Err(AppError::RateLimited { retry_after })
+}
+
+/// A refused code, with the server's time of day for the person to
+/// compare with the phone's clock.
+fn invalid_code(now: i64) -> AppError {
+    let server_time = time::OffsetDateTime::from_unix_timestamp(now)
+        .map(|t| format!("{:02}:{:02}:{:02} UTC", t.hour(), t.minute(), t.second()))
+        .unwrap_or_default();
+    AppError::InvalidCode { server_time }
 }
 
 /// `YYYY-MM-DD` of a unix time, in UTC.

@@ -281,6 +281,8 @@ pub struct Enabled {
     pub codes: Vec<String>,
     /// The server time the confirming code was computed for.
     pub confirmed_at: i64,
+    /// What the set-up answer said of the phone's clock, if anything.
+    pub clock_drift: Option<String>,
 }
 
 /// The wizard's calls: confirm the password, begin, confirm a code computed
@@ -301,7 +303,8 @@ pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) ->
         )
         .await;
     assert_eq!(reply.status, 200, "confirm: {}", reply.body);
-    let codes = reply.json()["codes"]
+    let body = reply.json();
+    let codes = body["codes"]
         .as_array()
         .unwrap()
         .iter()
@@ -311,6 +314,7 @@ pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) ->
         key,
         codes,
         confirmed_at,
+        clock_drift: body["clock_drift"].as_str().map(str::to_owned),
     }
 }
 
