@@ -5,68 +5,63 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+use crate::i18n::Lang;
+use crate::validation::{LOGIN_MAX, LOGIN_MIN, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum AppError {
     /// Wrong password and unknown login look exactly alike.
-    #[error("Invalid login or password")]
     InvalidCredentials,
-    #[error("This login is already taken. Choose another one")]
     LoginTaken,
     /// No session, an expired one, or one that was ended elsewhere.
-    #[error("Please sign in to continue")]
     Unauthorized,
-    /// A field failed validation; `field` names the form field.
-    #[error("{message}")]
-    Validation { field: String, message: String },
+    /// A field failed validation: `field` names the form field, `reason`
+    /// what is wrong with it (its text is `validation.<reason>`).
+    Validation {
+        field: String,
+        reason: String,
+    },
     /// The request could not be read (missing or malformed arguments).
-    #[error("Invalid request: {message}")]
-    BadRequest { message: String },
+    BadRequest {
+        message: String,
+    },
     /// Before anything sensitive: the password must be confirmed again.
-    #[error("Please confirm your password to continue")]
     ReauthRequired,
     /// The password typed into a confirmation pop-up is wrong.
-    #[error("Incorrect password")]
     IncorrectPassword,
     /// A wrong authentication code, or one already used: the same words
     /// for both, so a replay tells an attacker nothing. The server's time
     /// (`HH:MM:SS UTC`) lets a person compare it with the phone's clock.
-    #[error("Invalid authentication code. Server time: {server_time}")]
-    InvalidCode { server_time: String },
-    #[error("Invalid recovery code")]
+    InvalidCode {
+        server_time: String,
+    },
     InvalidRecoveryCode,
     /// The secret being set up expired or was cancelled.
-    #[error("This set-up has expired. Start again to get a new QR code")]
     SetupExpired,
-    #[error("Two-factor authentication is not enabled")]
     TwoFactorNotEnabled,
     /// A personal access token asked for something tokens may not do.
-    #[error("Personal access tokens cannot do this")]
     TokenNotAllowed,
     /// Too many consecutive failures: only a recovery code may be tried.
-    #[error("Too many failed codes. Sign in with a recovery code")]
     SecondFactorLocked,
-    #[error("Too many attempts. Try again in {retry_after} seconds")]
-    RateLimited { retry_after: u64 },
+    RateLimited {
+        retry_after: u64,
+    },
     /// Too many password hashes queued: shed load instead of queueing forever.
-    #[error("The server is busy. Please try again in a moment")]
     Overloaded,
     /// The database cannot be reached (stopped, restarting, unreachable):
     /// nothing was changed, and the same request can be sent again.
-    #[error("The service is temporarily unavailable. Please try again in a moment")]
     Unavailable,
     /// The browser could not reach the server.
-    #[error("Could not reach the server. Check your connection and try again")]
     Network,
-    #[error("Something went wrong on our side. Please try again")]
     Internal,
 }
 
 impl AppError {
-    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+    pub fn validation(field: &str, reason: &str) -> Self {
         Self::Validation {
             field: field.to_owned(),
-            message: message.into(),
+            reason: reason.to_owned(),
         }
     }
 
@@ -99,9 +94,35 @@ impl AppError {
         }
     }
 
-    /// The message for people, whichever variant this is.
-    pub fn message(&self) -> String {
-        self.to_string()
+    /// The message for people, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::InvalidCredentials => lang.t("errors.invalid_credentials"),
+            Self::LoginTaken => lang.t("errors.login_taken"),
+            Self::Unauthorized => lang.t("errors.unauthorized"),
+            Self::Validation { reason, .. } => validation_message(lang, reason),
+            Self::BadRequest { message } => {
+                lang.t_with("errors.bad_request", &[("detail", message)])
+            }
+            Self::ReauthRequired => lang.t("errors.reauth_required"),
+            Self::IncorrectPassword => lang.t("errors.incorrect_password"),
+            Self::InvalidCode { server_time } => {
+                lang.t_with("errors.invalid_code", &[("server_time", server_time)])
+            }
+            Self::InvalidRecoveryCode => lang.t("errors.invalid_recovery_code"),
+            Self::SetupExpired => lang.t("errors.setup_expired"),
+            Self::TwoFactorNotEnabled => lang.t("errors.two_factor_not_enabled"),
+            Self::TokenNotAllowed => lang.t("errors.token_not_allowed"),
+            Self::SecondFactorLocked => lang.t("errors.second_factor_locked"),
+            Self::RateLimited { retry_after } => lang.t_with(
+                "errors.rate_limited",
+                &[("seconds", &retry_after.to_string())],
+            ),
+            Self::Overloaded => lang.t("errors.overloaded"),
+            Self::Unavailable => lang.t("errors.unavailable"),
+            Self::Network => lang.t("errors.network"),
+            Self::Internal => lang.t("errors.internal"),
+        }
     }
 
     /// The field this error belongs to, for forms that show it beside the input.
@@ -127,6 +148,30 @@ impl AppError {
         }
     }
 }
+
+/// `validation.<reason>`, with the bounds of the field it is about.
+fn validation_message(lang: Lang, reason: &str) -> String {
+    let (min, max) = if reason.starts_with("login") {
+        (LOGIN_MIN, LOGIN_MAX)
+    } else if reason.starts_with("password") {
+        (PASSWORD_MIN, PASSWORD_MAX)
+    } else {
+        (1, TOKEN_NAME_MAX)
+    };
+    lang.t_with(
+        &format!("validation.{reason}"),
+        &[("min", &min.to_string()), ("max", &max.to_string())],
+    )
+}
+
+/// In English, for logs.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -212,15 +257,19 @@ mod tests {
         assert!(AppError::InvalidCredentials.is_about("password"));
         assert!(AppError::LoginTaken.is_about("login"));
         assert!(!AppError::LoginTaken.is_about("password"));
-        assert!(AppError::validation("name", "Name the token").is_about("name"));
-        assert!(!AppError::validation("name", "Name the token").is_about("scope"));
+        assert!(AppError::validation("name", "token_name").is_about("name"));
+        assert!(!AppError::validation("name", "token_name").is_about("scope"));
         let refused = AppError::InvalidCode {
             server_time: "14:05:32 UTC".into(),
         };
         assert!(refused.is_about("code"));
         assert_eq!(
-            refused.message(),
+            refused.message(Lang::En),
             "Invalid authentication code. Server time: 14:05:32 UTC"
+        );
+        assert_eq!(
+            refused.message(Lang::Id),
+            "Kode autentikasi tidak valid. Waktu server: 14:05:32 UTC"
         );
         assert!(!AppError::Unavailable.is_about("code"));
         assert!(!AppError::RateLimited { retry_after: 3 }.is_about("code"));
@@ -243,6 +292,6 @@ mod tests {
             "missing field `password`".into(),
         ));
         assert_eq!(err.status(), 400);
-        assert!(err.message().contains("missing field `password`"));
+        assert!(err.message(Lang::En).contains("missing field `password`"));
     }
 }

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -20,13 +21,21 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+// The texts of both languages, from app/locales (see `i18n`).
+rust_i18n::i18n!("locales", fallback = "en");
+
 use pages::{DashboardPage, LoginPage, NotFoundPage, SecondFactorPage, SignupPage};
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server in the
+/// request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let lang = i18n::request_lang();
+    #[cfg(not(feature = "ssr"))]
+    let lang = i18n::use_lang();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -49,6 +58,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    provide_context(i18n::request_lang());
 
     view! {
         <Title text="Twofold" />

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Lang;
+
 /// The signed-in account as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -36,17 +38,11 @@ impl ClockDrift {
         }
     }
 
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::Ahead => {
-                "The code worked, but your phone's clock looks about 30 seconds ahead. \
-                 Turn on automatic date and time in your phone's settings so that codes keep working."
-            }
-            Self::Behind => {
-                "The code worked, but your phone's clock looks about 30 seconds behind. \
-                 Turn on automatic date and time in your phone's settings so that codes keep working."
-            }
-        }
+    pub fn message(self, lang: Lang) -> String {
+        lang.t(match self {
+            Self::Ahead => "clock.ahead",
+            Self::Behind => "clock.behind",
+        })
     }
 }
 
@@ -107,24 +103,37 @@ impl RecoveryCodes {
     /// The name of the downloaded file.
     pub const FILE_NAME: &'static str = "twofold-recovery-codes.txt";
 
-    /// The content of the downloaded file.
-    pub fn file_text(&self) -> String {
+    /// The content of the downloaded file, in `lang`.
+    pub fn file_text(&self, lang: Lang) -> String {
         let mut text = format!(
-            "Twofold recovery codes\nAccount: {}\nSet {}, generated {}\n\n",
-            self.login, self.set_number, self.generated_on
+            "{}\n{}\n{}\n\n",
+            lang.t("codes.file_title"),
+            lang.t_with("codes.file_account", &[("login", &self.login)]),
+            self.set_name(lang),
         );
         for entry in &self.codes {
             text.push_str(&entry.code);
             if let Some(used_at) = &entry.used_at {
-                text.push_str(&format!("  (used {used_at})"));
+                text.push_str("  ");
+                text.push_str(&lang.t_with("codes.file_used", &[("at", used_at)]));
             }
             text.push('\n');
         }
-        text.push_str(
-            "\nEach code signs you in once if you cannot use your authentication app.\n\
-             Keep them somewhere safe. A newer set replaces this one.\n",
-        );
+        text.push('\n');
+        text.push_str(&lang.t("codes.file_footer"));
+        text.push('\n');
         text
+    }
+
+    /// "Set 2, generated 2026-11-28".
+    pub fn set_name(&self, lang: Lang) -> String {
+        lang.t_with(
+            "codes.set_name",
+            &[
+                ("number", &self.set_number.to_string()),
+                ("date", &self.generated_on),
+            ],
+        )
     }
 }
 
@@ -220,22 +229,22 @@ impl SecurityEventKind {
     }
 
     /// What the person reads in the activity list.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::SignedInWithPassword => "Signed in with password only",
-            Self::SignedInWithCode => "Signed in with an authentication code",
-            Self::SignedInWithRecoveryCode => "Signed in with a recovery code",
-            Self::SecondFactorFailed => "Wrong authentication or recovery code",
-            Self::SecondFactorThrottled => "Too many wrong codes: attempts paused",
-            Self::TwoFactorEnabled => "Two-factor authentication enabled",
-            Self::TwoFactorDisabled => "Two-factor authentication disabled",
-            Self::RecoveryCodesViewed => "Recovery codes viewed",
-            Self::RecoveryCodesDownloaded => "Recovery codes downloaded",
-            Self::RecoveryCodesRegenerated => "New recovery codes generated",
-            Self::PasswordConfirmationFailed => "Wrong password in a confirmation",
-            Self::AccessTokenCreated => "Personal access token created",
-            Self::AccessTokenRevoked => "Personal access token revoked",
-        }
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(match self {
+            Self::SignedInWithPassword => "events.signed_in_with_password",
+            Self::SignedInWithCode => "events.signed_in_with_code",
+            Self::SignedInWithRecoveryCode => "events.signed_in_with_recovery_code",
+            Self::SecondFactorFailed => "events.second_factor_failed",
+            Self::SecondFactorThrottled => "events.second_factor_throttled",
+            Self::TwoFactorEnabled => "events.two_factor_enabled",
+            Self::TwoFactorDisabled => "events.two_factor_disabled",
+            Self::RecoveryCodesViewed => "events.recovery_codes_viewed",
+            Self::RecoveryCodesDownloaded => "events.recovery_codes_downloaded",
+            Self::RecoveryCodesRegenerated => "events.recovery_codes_regenerated",
+            Self::PasswordConfirmationFailed => "events.password_confirmation_failed",
+            Self::AccessTokenCreated => "events.access_token_created",
+            Self::AccessTokenRevoked => "events.access_token_revoked",
+        })
     }
 }
 

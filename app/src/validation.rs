@@ -7,6 +7,8 @@ pub const LOGIN_MIN: usize = 3;
 pub const LOGIN_MAX: usize = 64;
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 1024;
+/// A personal access token's name.
+pub const TOKEN_NAME_MAX: usize = 64;
 
 /// A login is 3-64 characters of ASCII letters, digits, `.`, `_`, `-`, `@`.
 /// Logins are compared exactly as typed after trimming surrounding spaces.
@@ -14,19 +16,13 @@ pub fn validate_login(login: &str) -> Result<&str, AppError> {
     let login = login.trim();
     let len = login.chars().count();
     if !(LOGIN_MIN..=LOGIN_MAX).contains(&len) {
-        return Err(AppError::validation(
-            "login",
-            format!("Login must be {LOGIN_MIN} to {LOGIN_MAX} characters long"),
-        ));
+        return Err(AppError::validation("login", "login_length"));
     }
     if !login
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err(AppError::validation(
-            "login",
-            "Login may contain only letters, digits, '.', '_', '-' and '@'",
-        ));
+        return Err(AppError::validation("login", "login_characters"));
     }
     Ok(login)
 }
@@ -36,16 +32,10 @@ pub fn validate_login(login: &str) -> Result<&str, AppError> {
 pub fn validate_new_password(password: &str) -> Result<(), AppError> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
-        return Err(AppError::validation(
-            "password",
-            format!("Password must be at least {PASSWORD_MIN} characters long"),
-        ));
+        return Err(AppError::validation("password", "password_too_short"));
     }
     if len > PASSWORD_MAX {
-        return Err(AppError::validation(
-            "password",
-            format!("Password must be at most {PASSWORD_MAX} characters long"),
-        ));
+        return Err(AppError::validation("password", "password_too_long"));
     }
     Ok(())
 }
@@ -56,13 +46,10 @@ pub fn validate_new_password(password: &str) -> Result<(), AppError> {
 pub fn validate_offered_login(login: &str) -> Result<&str, AppError> {
     let login = login.trim();
     if login.is_empty() {
-        return Err(AppError::validation("login", "Enter your login"));
+        return Err(AppError::validation("login", "login_empty"));
     }
     if login.chars().count() > LOGIN_MAX {
-        return Err(AppError::validation(
-            "login",
-            format!("Login must be at most {LOGIN_MAX} characters long"),
-        ));
+        return Err(AppError::validation("login", "login_too_long"));
     }
     Ok(login)
 }
@@ -71,13 +58,10 @@ pub fn validate_offered_login(login: &str) -> Result<&str, AppError> {
 /// oversized input is refused before any hashing work.
 pub fn validate_offered_password(password: &str) -> Result<(), AppError> {
     if password.is_empty() {
-        return Err(AppError::validation("password", "Enter your password"));
+        return Err(AppError::validation("password", "password_empty"));
     }
     if password.chars().count() > PASSWORD_MAX {
-        return Err(AppError::validation(
-            "password",
-            format!("Password must be at most {PASSWORD_MAX} characters long"),
-        ));
+        return Err(AppError::validation("password", "password_too_long"));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,6 +20,7 @@ use tower_sessions::session::Id;
 use tower_sessions::{Expiry, Session};
 
 use app::error::AppError;
+use app::i18n::Lang;
 use app::server::events::RequestMeta;
 use app::server::sign_in::{PasswordStep, password_step, second_factor_step};
 use app::server::two_factor::{self, SecondFactor};
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/GetAccount", get(get_account))
         .route("/api/SignOut", post(sign_out))
         .route("/api/openapi.json", get(openapi))
+        .layer(axum::middleware::from_fn(in_request_language))
 }
 
 /// The OpenAPI 3 description of these endpoints, generated from the
@@ -119,8 +122,20 @@ struct AccountReply {
     recovery_codes_left: u32,
 }
 
+tokio::task_local! {
+    /// The language of the API request being answered (`Accept-Language`,
+    /// or the switcher's cookie), for the errors' `message`.
+    static REQUEST_LANG: Lang;
+}
+
+async fn in_request_language(request: axum::extract::Request, next: Next) -> Response {
+    let lang = Lang::of_request(request.headers());
+    REQUEST_LANG.scope(lang, next.run(request)).await
+}
+
 /// An `AppError` as the API answers it: `{"error": kind, "message": ...}`
-/// (plus the variant's fields) with the fitting status.
+/// (plus the variant's fields) with the fitting status; the message in
+/// the request's language.
 pub struct ApiError(AppError);
 
 impl From<AppError> for ApiError {
@@ -140,7 +155,8 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = serde_json::to_value(&self.0).unwrap_or_else(|_| serde_json::json!({}));
-        body["message"] = self.0.message().into();
+        let lang = REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default();
+        body["message"] = self.0.message(lang).into();
         let mut response = (status, Json(body)).into_response();
         if let Some(retry_after) = self.0.retry_after() {
             response

@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
+use app::i18n::Lang;
 
 /// Server functions have no CSRF protection of their own. Browsers say
 /// where a request comes from; a state-changing request from another site
@@ -19,10 +20,11 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     );
     if !safe && is_cross_site(&request) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        let lang = Lang::of_request(request.headers());
         return json_error(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "Cross-site requests are not allowed",
+            &lang.t("api.cross_site"),
         );
     }
     next.run(request).await
@@ -89,6 +91,7 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
 /// plain-text or HTML page.
 pub async fn json_api_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    let lang = Lang::of_request(request.headers());
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response
@@ -99,20 +102,14 @@ pub async fn json_api_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let (kind, message) = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large"),
-        StatusCode::NOT_FOUND => ("not_found", "No such API endpoint"),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
-            "This endpoint does not take that method",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("bad_request", "Send the body as application/json"),
-        s if s.is_client_error() => ("bad_request", "The request could not be understood"),
-        _ => (
-            "internal",
-            "Something went wrong on our side. Please try again",
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "api.payload_too_large"),
+        StatusCode::NOT_FOUND => ("not_found", "api.not_found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "api.method_not_allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("bad_request", "api.json_only"),
+        s if s.is_client_error() => ("bad_request", "api.not_understood"),
+        _ => ("internal", "errors.internal"),
     };
-    json_error(status, kind, message)
+    json_error(status, kind, &lang.t(message))
 }
 
 /// A JSON error body in the same shape as `AppError`'s, for the layers

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config;
+pub mod language;
 pub mod layers;
 
 use std::sync::Arc;
@@ -131,6 +132,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let routes = generate_route_list(App);
     let router = Router::new()
         .merge(api::routes())
+        .route("/language/{code}", axum::routing::get(language::choose))
         .merge(static_files(
             &config.site_root,
             state.leptos_options.hash_files,

@@ -34,7 +34,7 @@ async fn sign_up_validation_names_the_field(backend: Backend) {
         let body = reply.json();
         assert_eq!(body["error"], "validation");
         assert_eq!(body["field"], field, "{login:?}");
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(body["reason"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Nothing was half-created.
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")

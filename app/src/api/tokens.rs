@@ -22,8 +22,8 @@ pub async fn create_access_token(
     session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
         .await?;
     let expiry = tokens::parse_expiry(&expires_in_days)?;
-    let scope = TokenScope::parse(&scope)
-        .ok_or_else(|| AppError::validation("scope", "Choose read-only or read-write"))?;
+    let scope =
+        TokenScope::parse(&scope).ok_or_else(|| AppError::validation("scope", "token_scope"))?;
     tokens::create(
         &state,
         &account,

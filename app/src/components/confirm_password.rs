@@ -6,12 +6,14 @@ use leptos::prelude::*;
 
 use super::{FormError, Modal, Unlocked, invalid};
 use crate::api::two_factor::ConfirmPassword;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn ConfirmPasswordDialog(
     open: RwSignal<bool>,
     #[prop(into)] on_confirmed: Callback<()>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let action = ServerAction::<ConfirmPassword>::new();
     let password = RwSignal::new(String::new());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -45,9 +47,9 @@ pub fn ConfirmPasswordDialog(
                     action.dispatch(ConfirmPassword { password: password.get_untracked() });
                 }
             >
-                <h2 id="confirm-password-title">"Confirm your password"</h2>
-                <p>"For your security, enter your password to continue."</p>
-                <label for="confirm-password">"Password"</label>
+                <h2 id="confirm-password-title">{lang.t("confirm_password.title")}</h2>
+                <p>{lang.t("confirm_password.explain")}</p>
+                <label for="confirm-password">{lang.t("common.password")}</label>
                 <input
                     id="confirm-password"
                     type="password"
@@ -60,9 +62,11 @@ pub fn ConfirmPasswordDialog(
                 <FormError error id="confirm-password-error" />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| open.set(false)>
-                        "Cancel"
+                        {lang.t("common.cancel")}
                     </button>
-                    <button type="submit" disabled=move || action.pending().get()>"Confirm"</button>
+                    <button type="submit" disabled=move || action.pending().get()>
+                        {lang.t("confirm_password.confirm")}
+                    </button>
                 </div>
             </form>
         </Modal>

@@ -1,15 +1,17 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::i18n::use_lang;
 
 /// The message of a failed action, announced to screen readers as it
 /// appears (`role="alert"`). Fields name it with `aria-describedby=id` and
 /// take their `aria-invalid` from [`invalid`].
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
+    let lang = use_lang();
     view! {
         <p id=id class="form-error" role="alert">
-            {move || error.get().map(|error| error.message())}
+            {move || error.get().map(|error| error.message(lang))}
         </p>
     }
 }
@@ -32,7 +34,7 @@ pub fn invalid(
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
     respond_with_status(error.status(), error.retry_after());
-    view! { <p role="alert">{error.message()}</p> }
+    view! { <p role="alert">{error.message(use_lang())}</p> }
 }
 
 /// On the server, the HTTP status (and `Retry-After`) of the page being

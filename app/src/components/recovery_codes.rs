@@ -7,59 +7,67 @@ use leptos::prelude::*;
 
 use super::browser::{copy_text, download_text, print};
 use crate::api::two_factor::NoteRecoveryCodesDownloaded;
+use crate::i18n::use_lang;
 use crate::types::RecoveryCodes;
 
 /// With `saved`, the panel shows the "I've saved the data" checkbox, which
-/// Download and Copy tick (a new set); without it, just the codes (viewing).
+/// Download, Copy and Print tick (a new set); without it, just the codes
+/// (viewing).
 #[component]
 pub fn RecoveryCodesPanel(
     codes: RecoveryCodes,
     #[prop(optional)] saved: Option<RwSignal<bool>>,
 ) -> impl IntoView {
-    let notice = RwSignal::new(None::<&'static str>);
-    let text = StoredValue::new(codes.file_text());
+    let lang = use_lang();
+    let notice = RwSignal::new(None::<String>);
+    let text = StoredValue::new(codes.file_text(lang));
     let plain = StoredValue::new(codes.unused_text());
     let noted = ServerAction::<NoteRecoveryCodesDownloaded>::new();
+    let mark_saved = move || {
+        if let Some(saved) = saved {
+            saved.set(true);
+        }
+    };
+    let say = move |key: &str| notice.set(Some(lang.t(key)));
 
     let download = move |_| match download_text(RecoveryCodes::FILE_NAME, &text.get_value()) {
         Ok(()) => {
-            if let Some(saved) = saved {
-                saved.set(true);
-            }
-            notice.set(Some("Downloaded twofold-recovery-codes.txt"));
+            mark_saved();
+            notice.set(Some(
+                lang.t_with("codes.downloaded", &[("file", RecoveryCodes::FILE_NAME)]),
+            ));
             noted.dispatch(NoteRecoveryCodesDownloaded {});
         }
-        Err(_) => notice.set(Some("The download failed. Copy the codes instead.")),
+        Err(_) => say("codes.download_failed"),
     };
     let print_codes = move |_| match print() {
-        Ok(()) => {
-            if let Some(saved) = saved {
-                saved.set(true);
-            }
-        }
-        Err(_) => notice.set(Some("Printing failed. Download the codes instead.")),
+        Ok(()) => mark_saved(),
+        Err(_) => say("codes.print_failed"),
     };
     let copy = move |_| {
         leptos::task::spawn_local(async move {
             match copy_text(&plain.get_value()).await {
                 Ok(()) => {
-                    if let Some(saved) = saved {
-                        saved.set(true);
-                    }
-                    notice.set(Some("Copied to the clipboard"));
+                    mark_saved();
+                    say("codes.copied");
                 }
-                Err(_) => notice.set(Some(
-                    "Copying failed. Select the codes and copy them by hand.",
-                )),
+                Err(_) => say("codes.copy_failed"),
             }
         });
     };
 
+    let left = lang.t_with(
+        "codes.left",
+        &[
+            ("left", &codes.left().to_string()),
+            ("total", &codes.codes.len().to_string()),
+        ],
+    );
     view! {
         <div class="printable">
-        <p class="print-only">{format!("Twofold recovery codes for {}", codes.login)}</p>
-        <p class="set-name">{format!("Set {}, generated {}", codes.set_number, codes.generated_on)}</p>
-        <ol class="codes" aria-label="Recovery codes">
+        <p class="print-only">{lang.t_with("codes.print_title", &[("login", &codes.login)])}</p>
+        <p class="set-name">{codes.set_name(lang)}</p>
+        <ol class="codes" aria-label=lang.t("codes.list_label")>
             {codes
                 .codes
                 .iter()
@@ -68,24 +76,24 @@ pub fn RecoveryCodesPanel(
                     Some(used_at) => Either::Right(view! {
                         <li class="used">
                             <del><code>{entry.code.clone()}</code></del>
-                            <span class="hint">{format!(" used {used_at}")}</span>
+                            <span class="hint">" " {lang.t_with("codes.used", &[("at", used_at)])}</span>
                         </li>
                     }),
                 })
                 .collect_view()}
         </ol>
         </div>
-        <p class="codes-left">{format!("{} of {} codes left", codes.left(), codes.codes.len())}</p>
+        <p class="codes-left">{left}</p>
         <div class="actions start">
-            <button type="button" class="secondary" on:click=download>"Download"</button>
-            <button type="button" class="secondary" on:click=copy>"Copy"</button>
-            <button type="button" class="secondary" on:click=print_codes>"Print"</button>
+            <button type="button" class="secondary" on:click=download>{lang.t("codes.download")}</button>
+            <button type="button" class="secondary" on:click=copy>{lang.t("codes.copy")}</button>
+            <button type="button" class="secondary" on:click=print_codes>{lang.t("codes.print")}</button>
         </div>
         <p class="hint" role="status">{move || notice.get()}</p>
         {saved.map(|saved| view! {
             <p class="saved">
                 <input type="checkbox" id="saved-the-data" bind:checked=saved />
-                <label for="saved-the-data">"I've saved the data"</label>
+                <label for="saved-the-data">{lang.t("codes.saved")}</label>
             </p>
         })}
     }

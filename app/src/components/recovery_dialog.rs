@@ -8,12 +8,14 @@ use leptos::prelude::*;
 use super::browser::focus_if_lost;
 use super::{ConfirmDialog, Modal, RecoveryCodesPanel};
 use crate::api::two_factor::{RegenerateRecoveryCodes, ViewRecoveryCodes};
+use crate::i18n::use_lang;
 
 #[component]
 pub fn RecoveryCodesDialog(
     open: RwSignal<bool>,
     #[prop(into)] on_change: Callback<()>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let view_action = ServerAction::<ViewRecoveryCodes>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     let confirm_open = RwSignal::new(false);
@@ -41,45 +43,45 @@ pub fn RecoveryCodesDialog(
 
     view! {
         <Modal open labelled_by="recovery-title" on_cancel class="wide">
-            <h2 id="recovery-title" tabindex="-1">"Recovery codes"</h2>
+            <h2 id="recovery-title" tabindex="-1">{lang.t("recovery.title")}</h2>
             {move || match (fresh.get(), view_action.value().get()) {
                 (Some(codes), _) => EitherOf4::A({
                     // The link that asked for the new set is gone.
                     Effect::new(|_| focus_if_lost("recovery-title"));
                     view! {
                     <p class="warning" role="note">
-                        "Save these new codes with Download or Copy: the old ones no longer work."
+                        {lang.t("recovery.new_warning")}
                     </p>
                     <RecoveryCodesPanel codes saved=saved />
                     <div class="actions">
-                        <button type="button" disabled=move || !saved.get() on:click=close>"Done"</button>
+                        <button type="button" disabled=move || !saved.get() on:click=close>{lang.t("wizard.done")}</button>
                     </div>
                     }
                 }),
-                (None, None) => EitherOf4::B(view! { <p>"Loading your codes…"</p> }),
-                (None, Some(Err(error))) => EitherOf4::C(view! { <p role="alert">{error.message()}</p> }),
+                (None, None) => EitherOf4::B(view! { <p>{lang.t("recovery.loading")}</p> }),
+                (None, Some(Err(error))) => EitherOf4::C(view! { <p role="alert">{error.message(lang)}</p> }),
                 (None, Some(Ok(codes))) => EitherOf4::D(view! {
                     <RecoveryCodesPanel codes />
                     {move || regenerate.value().get().and_then(Result::err).map(|error| view! {
-                        <p role="alert" class="form-error">{error.message()}</p>
+                        <p role="alert" class="form-error">{error.message(lang)}</p>
                     })}
                     <p>
-                        "Used them up, or think someone saw them? "
+                        {lang.t("recovery.used_up")} " "
                         <button type="button" class="link" on:click=move |_| confirm_open.set(true)>
-                            "Generate new recovery codes"
+                            {lang.t("recovery.generate_link")}
                         </button>
                     </p>
                     <div class="actions">
-                        <button type="button" class="secondary" on:click=close>"Close"</button>
+                        <button type="button" class="secondary" on:click=close>{lang.t("recovery.close")}</button>
                     </div>
                 }),
             }}
             <ConfirmDialog
                 open=confirm_open
                 id="regenerate-title"
-                title="Generate new recovery codes?"
-                message="Generate new recovery codes? The current ones will stop working."
-                confirm_label="Generate"
+                title=lang.t("recovery.regenerate_title")
+                message=lang.t("recovery.regenerate_message")
+                confirm_label=lang.t("recovery.regenerate_confirm")
                 on_confirm=move |()| {
                     regenerate.dispatch(RegenerateRecoveryCodes {});
                 }

@@ -7,6 +7,7 @@ use super::{
     SecurityActivity, SetupWizard, TokenDoors, UnlockedStatus,
 };
 use crate::api::two_factor::DisableTwoFactor;
+use crate::i18n::use_lang;
 use crate::types::AccountView;
 
 /// The frame the Settings button opens, with its tabs. Only the Account tab
@@ -19,16 +20,17 @@ pub fn SettingsFrame(
     #[prop(into)]
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let selected = RwSignal::new(Tab::Account);
     provide_context(TokensChanged(RwSignal::new(0)));
 
     view! {
         <section id="settings" class="settings card" aria-labelledby="settings-title">
-            <h2 id="settings-title">"Settings"</h2>
+            <h2 id="settings-title">{lang.t("settings.heading")}</h2>
             <UnlockedStatus />
-            <div role="tablist" aria-label="Settings sections" class="tabs">
-                <TabButton tab=Tab::Account name="account" selected label="Account" />
-                <TabButton tab=Tab::Tokens name="tokens" selected label="Access tokens" />
+            <div role="tablist" aria-label=lang.t("settings.sections") class="tabs">
+                <TabButton tab=Tab::Account name="account" selected label=lang.t("settings.tab_account") />
+                <TabButton tab=Tab::Tokens name="tokens" selected label=lang.t("settings.tab_tokens") />
             </div>
             <div
                 role="tabpanel"
@@ -58,7 +60,7 @@ fn TabButton(
     tab: Tab,
     name: &'static str,
     selected: RwSignal<Tab>,
-    label: &'static str,
+    label: String,
 ) -> impl IntoView {
     view! {
         <button
@@ -84,6 +86,7 @@ enum Unlock {
 
 #[component]
 fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
     let confirm_open = RwSignal::new(false);
     let wizard_open = RwSignal::new(false);
     let codes_open = RwSignal::new(false);
@@ -112,43 +115,50 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
     };
 
     let enabled = account.two_factor_enabled;
-    let status = if enabled { "Enabled" } else { "Disabled" };
+    let status = lang.t_with(
+        "account.status",
+        &[(
+            "status",
+            &lang.t(if enabled {
+                "account.enabled"
+            } else {
+                "account.disabled"
+            }),
+        )],
+    );
     let codes_left = account.recovery_codes_left.map(|left| match left {
-        1 => "1 recovery code left".to_owned(),
-        n => format!("{n} recovery codes left"),
+        1 => lang.t("account.codes_left_one"),
+        n => lang.t_with("account.codes_left_many", &[("count", &n.to_string())]),
     });
 
     view! {
         <dl class="facts">
-            <dt>"Login"</dt>
+            <dt>{lang.t("common.login")}</dt>
             <dd>{account.login.clone()}</dd>
         </dl>
-        <h3 id="two-factor-title" tabindex="-1">"Two-factor authentication"</h3>
-        <p class="two-factor-status">"Two-factor authentication: " {status}</p>
+        <h3 id="two-factor-title" tabindex="-1">{lang.t("account.two_factor")}</h3>
+        <p class="two-factor-status">{status}</p>
         {codes_left.map(|text| view! { <p class="codes-left">{text}</p> })}
         {if enabled {
             Either::Left(view! {
                 <div class="actions start">
                     <button type="button" on:click=move |_| ask_password(Unlock::ViewCodes)>
-                        "View Recovery Codes"
+                        {lang.t("account.view_codes")}
                     </button>
                     <button type="button" class="secondary" on:click=move |_| ask_password(Unlock::SetUp)>
-                        "Set Up on a New Phone"
+                        {lang.t("account.new_phone")}
                     </button>
                     <button type="button" class="danger" on:click=move |_| disable_open.set(true)>
-                        "Disable Two-Factor Authentication"
+                        {lang.t("account.disable")}
                     </button>
                 </div>
                 <FormError error=disable_error id="disable-error" />
             })
         } else {
             Either::Right(view! {
-                <p class="hint">
-                    "Protect your account with a code from an authenticator app on your phone, "
-                    "in addition to your password."
-                </p>
+                <p class="hint">{lang.t("account.protect_hint")}</p>
                 <button type="button" on:click=move |_| ask_password(Unlock::SetUp)>
-                    "Set Up Two-Factor Authentication"
+                    {lang.t("account.set_up")}
                 </button>
             })
         }}
@@ -156,9 +166,9 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
         <ConfirmDialog
             open=disable_open
             id="disable-title"
-            title="Disable two-factor authentication?"
-            message="Disable two-factor authentication? Your account will be protected by your password only."
-            confirm_label="Disable"
+            title=lang.t("account.disable_title")
+            message=lang.t("account.disable_message")
+            confirm_label=lang.t("account.disable_confirm")
             on_confirm=move |()| ask_password(Unlock::Disable)
         />
         <ConfirmPasswordDialog open=confirm_open on_confirmed />

@@ -8,12 +8,14 @@ use leptos::prelude::*;
 use super::browser::focus_if_lost;
 use super::{FormError, Modal, RecoveryCodesPanel, invalid};
 use crate::api::two_factor::{BeginTwoFactorSetup, CancelTwoFactorSetup, ConfirmTwoFactorSetup};
+use crate::i18n::use_lang;
 use crate::types::{RecoveryCodes, SetupChallenge};
 
 const GOOGLE_AUTHENTICATOR_GUIDE: &str = "https://support.google.com/accounts/answer/1066447";
 
 #[component]
 pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
     let begin = ServerAction::<BeginTwoFactorSetup>::new();
     let confirm = ServerAction::<ConfirmTwoFactorSetup>::new();
     let cancel = ServerAction::<CancelTwoFactorSetup>::new();
@@ -53,25 +55,25 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
 
     view! {
         <Modal open labelled_by="wizard-title" on_cancel class="wide">
-            <h2 id="wizard-title">"Set up two-factor authentication"</h2>
+            <h2 id="wizard-title">{lang.t("wizard.title")}</h2>
             {move || match codes.get() {
                 None => Either::Left(view! {
-                    <p class="step">"Step 1 of 2"</p>
+                    <p class="step">{lang.t("wizard.step1")}</p>
                     {move || match begin.value().get() {
-                        None => EitherOf3::A(view! { <p>"Preparing a new key…"</p> }),
-                        Some(Err(error)) => EitherOf3::B(view! { <p role="alert">{error.message()}</p> }),
+                        None => EitherOf3::A(view! { <p>{lang.t("wizard.preparing")}</p> }),
+                        Some(Err(error)) => EitherOf3::B(view! { <p role="alert">{error.message(lang)}</p> }),
                         Some(Ok(challenge)) => EitherOf3::C(view! { <StepOne challenge confirm /> }),
                     }}
                     <div class="actions">
-                        <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
+                        <button type="button" class="secondary" on:click=move |_| close()>{lang.t("common.cancel")}</button>
                         <button type="submit" form="setup-code-form"
                             disabled=move || confirm.pending().get() || begin.value().get().is_none()>
-                            "Next"
+                            {lang.t("wizard.next")}
                         </button>
                     </div>
                 }),
                 Some(codes) => Either::Right(view! { <StepTwo codes saved /> <div class="actions">
-                    <button type="button" disabled=move || !saved.get() on:click=done>"Done"</button>
+                    <button type="button" disabled=move || !saved.get() on:click=done>{lang.t("wizard.done")}</button>
                 </div> }),
             }}
         </Modal>
@@ -83,6 +85,7 @@ fn StepOne(
     challenge: SetupChallenge,
     confirm: ServerAction<ConfirmTwoFactorSetup>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let code = RwSignal::new(String::new());
     let error = Signal::derive(move || confirm.value().get().and_then(Result::err));
     let copied = RwSignal::new(false);
@@ -100,29 +103,29 @@ fn StepOne(
 
     view! {
         <p>
-            "Open your authenticator app (for example "
+            {lang.t("wizard.open_app_before")}
             <a href=GOOGLE_AUTHENTICATOR_GUIDE target="_blank" rel="noopener noreferrer">"Google Authenticator"</a>
-            ") and add your account by scanning the QR code or typing the data below."
+            {lang.t("wizard.open_app_after")}
         </p>
         <div class="setup-grid">
             <div
                 class="qr"
                 role="img"
-                aria-label="QR code to scan with your authenticator app. You can type the key shown beside it instead."
+                aria-label=lang.t("wizard.qr_alt")
                 inner_html=challenge.qr_svg.clone()
             ></div>
             <dl class="facts">
-                <dt>"Account"</dt>
+                <dt>{lang.t("wizard.account")}</dt>
                 <dd>{format!("{}: {}", challenge.issuer, challenge.account)}</dd>
-                <dt>"Key"</dt>
+                <dt>{lang.t("wizard.key")}</dt>
                 <dd>
                     <code id="manual-key" class="key">{challenge.manual_key.clone()}</code>
                     <button type="button" class="secondary small" on:click=copy_key>
-                        {move || if copied.get() { "Key copied" } else { "Copy key" }}
+                        {move || lang.t(if copied.get() { "wizard.key_copied" } else { "wizard.copy_key" })}
                     </button>
                 </dd>
-                <dt>"Type"</dt>
-                <dd>"Time-based"</dd>
+                <dt>{lang.t("wizard.type")}</dt>
+                <dd>{lang.t("wizard.time_based")}</dd>
             </dl>
         </div>
         <form
@@ -133,7 +136,7 @@ fn StepOne(
                 confirm.dispatch(ConfirmTwoFactorSetup { code: code.get_untracked() });
             }
         >
-            <label for="setup-code">"Authentication code"</label>
+            <label for="setup-code">{lang.t("common.code_label")}</label>
             <input
                 id="setup-code"
                 type="text"
@@ -146,7 +149,7 @@ fn StepOne(
                 bind:value=code
             />
             <p id="setup-code-hint" class="hint">
-                "The six-digit code your app shows (it changes every 30 seconds)."
+                {lang.t("wizard.code_hint")}
             </p>
             <FormError error id="setup-code-error" />
         </form>
@@ -157,16 +160,14 @@ fn StepOne(
 fn StepTwo(codes: RecoveryCodes, saved: RwSignal<bool>) -> impl IntoView {
     // Step 1's field, which had focus, is gone.
     Effect::new(|_| focus_if_lost("save-codes-title"));
+    let lang = use_lang();
     view! {
-        <p class="step">"Step 2 of 2"</p>
+        <p class="step">{lang.t("wizard.step2")}</p>
         {codes.clock_drift.map(|drift| view! {
-            <p class="warning" role="status">{drift.message()}</p>
+            <p class="warning" role="status">{drift.message(lang)}</p>
         })}
-        <h3 id="save-codes-title" tabindex="-1">"Save your recovery codes"</h3>
-        <p class="warning" role="note">
-            "Each code can be used once instead of a code from your app. Keep them somewhere safe: "
-            "if you lose your phone, they are the only way back into your account."
-        </p>
+        <h3 id="save-codes-title" tabindex="-1">{lang.t("wizard.save_heading")}</h3>
+        <p class="warning" role="note">{lang.t("wizard.save_warning")}</p>
         <RecoveryCodesPanel codes saved=saved />
     }
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::browser::copy_text;
 use super::{ConfirmPasswordDialog, FormError, invalid};
 use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, list_access_tokens};
+use crate::i18n::{Lang, use_lang};
 use crate::types::{AccessTokenView, TokenScope};
 
 /// Bumped whenever the account's tokens change, so every view of them
@@ -20,6 +21,7 @@ fn tokens_changed() -> RwSignal<u32> {
 
 #[component]
 pub fn AccessTokensTab() -> impl IntoView {
+    let lang = use_lang();
     let create = ServerAction::<CreateAccessToken>::new();
     let revoke = ServerAction::<RevokeAccessToken>::new();
     let changed = tokens_changed();
@@ -60,11 +62,8 @@ pub fn AccessTokensTab() -> impl IntoView {
     };
 
     view! {
-        <h3>"Personal access tokens"</h3>
-        <p class="hint">
-            "Scripts can call the API with a token instead of signing in. Tokens skip the second "
-            "factor, so give each a short life and revoke it when it is no longer needed."
-        </p>
+        <h3>{lang.t("tokens.heading")}</h3>
+        <p class="hint">{lang.t("tokens.hint")}</p>
         <form
             class="stack"
             on:submit=move |event| {
@@ -72,39 +71,39 @@ pub fn AccessTokensTab() -> impl IntoView {
                 confirm_open.set(true);
             }
         >
-            <label for="token-name">"Token name"</label>
+            <label for="token-name">{lang.t("tokens.name")}</label>
             <input id="token-name" type="text" required maxlength=64 bind:value=name
                 aria-describedby="token-error" aria-invalid=invalid(error, "name") />
-            <label for="token-expiry">"Expires"</label>
+            <label for="token-expiry">{lang.t("tokens.expires")}</label>
             <select id="token-expiry" on:change=move |ev| expiry.set(event_target_value(&ev)) prop:value=move || expiry.get()>
-                <option value="7">"In 7 days"</option>
-                <option value="30" selected>"In 30 days"</option>
-                <option value="90">"In 90 days"</option>
-                <option value="never">"Never"</option>
+                <option value="7">{lang.t_with("tokens.in_days", &[("days", "7")])}</option>
+                <option value="30" selected>{lang.t_with("tokens.in_days", &[("days", "30")])}</option>
+                <option value="90">{lang.t_with("tokens.in_days", &[("days", "90")])}</option>
+                <option value="never">{lang.t("tokens.never")}</option>
             </select>
             <fieldset>
-                <legend>"Scope"</legend>
+                <legend>{lang.t("tokens.scope")}</legend>
                 <label>
                     <input type="radio" name="token-scope" prop:checked=move || !read_write.get()
                         on:change=move |_| read_write.set(false) />
-                    " Read-only"
+                    " " {scope_name(lang, TokenScope::ReadOnly)}
                 </label>
                 <label>
                     <input type="radio" name="token-scope" prop:checked=move || read_write.get()
                         on:change=move |_| read_write.set(true) />
-                    " Read and write"
+                    " " {scope_name(lang, TokenScope::ReadWrite)}
                 </label>
             </fieldset>
             <FormError error id="token-error" />
             <div class="actions start">
-                <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
+                <button type="submit" disabled=move || create.pending().get()>{lang.t("tokens.create")}</button>
             </div>
         </form>
         {move || created.get().map(|created| {
             let token = StoredValue::new(created.token.clone());
             view! {
                 <div class="warning new-token" role="status">
-                    <p>"Copy your new token now. You won't be able to see it again."</p>
+                    <p>{lang.t("tokens.copy_now")}</p>
                     <p><code class="key" id="new-token">{created.token.clone()}</code></p>
                     <button type="button" class="secondary" on:click=move |_| {
                         leptos::task::spawn_local(async move {
@@ -113,18 +112,18 @@ pub fn AccessTokensTab() -> impl IntoView {
                             }
                         });
                     }>
-                        {move || if copied.get() { "Copied" } else { "Copy" }}
+                        {move || lang.t(if copied.get() { "tokens.copied" } else { "codes.copy" })}
                     </button>
                 </div>
             }
         })}
         <ConfirmPasswordDialog open=confirm_open on_confirmed />
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=move || view! { <p>{lang.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(list) if list.is_empty() => EitherOf3::A(view! { <p class="hint">"No tokens yet."</p> }),
+                    Ok(list) if list.is_empty() => EitherOf3::A(view! { <p class="hint">{lang.t("tokens.none")}</p> }),
                     Ok(list) => EitherOf3::B(view! { <TokenList list revoke /> }),
-                    Err(error) => EitherOf3::C(view! { <p role="alert">{error.message()}</p> }),
+                    Err(error) => EitherOf3::C(view! { <p role="alert">{error.message(lang)}</p> }),
                 }
             })}
         </Transition>
@@ -133,40 +132,41 @@ pub fn AccessTokensTab() -> impl IntoView {
 
 #[component]
 fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>) -> impl IntoView {
+    let lang = use_lang();
     view! {
         <table class="tokens">
-            <caption>"Your tokens"</caption>
+            <caption>{lang.t("tokens.yours")}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Scope"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col">"Last used"</th>
-                    <th scope="col">"Status"</th>
+                    <th scope="col">{lang.t("tokens.col_name")}</th>
+                    <th scope="col">{lang.t("tokens.scope")}</th>
+                    <th scope="col">{lang.t("tokens.col_created")}</th>
+                    <th scope="col">{lang.t("tokens.expires")}</th>
+                    <th scope="col">{lang.t("tokens.col_last_used")}</th>
+                    <th scope="col">{lang.t("tokens.col_status")}</th>
                 </tr>
             </thead>
             <tbody>
                 {list.into_iter().map(|token| {
                     let id = token.id;
-                    let label = format!("Revoke {}", token.name);
+                    let label = lang.t_with("tokens.revoke_label", &[("name", &token.name)]);
                     view! {
                         <tr>
                             <td>{token.name.clone()}</td>
-                            <td>{match token.scope { TokenScope::ReadOnly => "Read-only", TokenScope::ReadWrite => "Read and write" }}</td>
+                            <td>{scope_name(lang, token.scope)}</td>
                             <td>{token.created_at}</td>
-                            <td>{token.expires_at.unwrap_or_else(|| "Never".into())}</td>
-                            <td>{token.last_used_at.unwrap_or_else(|| "Never".into())}</td>
+                            <td>{token.expires_at.unwrap_or_else(|| lang.t("tokens.never"))}</td>
+                            <td>{token.last_used_at.unwrap_or_else(|| lang.t("tokens.never"))}</td>
                             <td>
                                 {if token.active {
                                     Either::Left(view! {
                                         <button type="button" class="danger small" aria-label=label
                                             on:click=move |_| { revoke.dispatch(RevokeAccessToken { id }); }>
-                                            "Revoke"
+                                            {lang.t("tokens.revoke")}
                                         </button>
                                     })
                                 } else {
-                                    Either::Right(view! { <span class="hint">"Inactive"</span> })
+                                    Either::Right(view! { <span class="hint">{lang.t("tokens.inactive")}</span> })
                                 }}
                             </td>
                         </tr>
@@ -180,6 +180,7 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
 /// Next to 2FA: every way into the account that skips the second factor.
 #[component]
 pub fn TokenDoors() -> impl IntoView {
+    let lang = use_lang();
     let changed = tokens_changed();
     let tokens = Resource::new(move || changed.get(), |_| list_access_tokens());
     view! {
@@ -195,16 +196,20 @@ pub fn TokenDoors() -> impl IntoView {
                 view! {
                     <p class="doors">
                         {if active.is_empty() {
-                            "No personal access tokens can reach this account without the second factor.".to_owned()
+                            lang.t("tokens.doors_none")
                         } else {
-                            format!(
-                                "Personal access tokens that skip the second factor: {}.",
-                                active.join(", ")
-                            )
+                            lang.t_with("tokens.doors_some", &[("names", &active.join(", "))])
                         }}
                     </p>
                 }
             })}
         </Transition>
     }
+}
+
+fn scope_name(lang: Lang, scope: TokenScope) -> String {
+    lang.t(match scope {
+        TokenScope::ReadOnly => "tokens.read_only",
+        TokenScope::ReadWrite => "tokens.read_write",
+    })
 }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::FormError;
 use super::browser::now_ms;
 use crate::api::two_factor::LockSensitiveActions;
+use crate::i18n::use_lang;
 
 /// The unlock of this session, shared by the island's components. The
 /// deadline is kept in the browser's clock; the seconds left are what is
@@ -74,6 +75,7 @@ impl Unlocked {
 /// "Confirmed for m:ss" and Lock now, while sensitive actions are unlocked.
 #[component]
 pub fn UnlockedStatus() -> impl IntoView {
+    let lang = use_lang();
     let unlocked = use_context::<Unlocked>();
     let left = Signal::derive(move || unlocked.and_then(|unlocked| unlocked.left.get()));
     let lock = ServerAction::<LockSensitiveActions>::new();
@@ -92,8 +94,10 @@ pub fn UnlockedStatus() -> impl IntoView {
         <Show when=move || left.get().is_some()>
             <p class="unlocked">
                 <span>
-                    "Confirmed for "
-                    {move || left.get().map(|s| format!("{}:{:02}", s / 60, s % 60))}
+                    {move || left.get().map(|s| {
+                        let time = format!("{}:{:02}", s / 60, s % 60);
+                        lang.t_with("unlocked.confirmed_for", &[("time", &time)])
+                    })}
                 </span>
                 <button
                     type="button"
@@ -102,7 +106,7 @@ pub fn UnlockedStatus() -> impl IntoView {
                         lock.dispatch(LockSensitiveActions {});
                     }
                 >
-                    "Lock now"
+                    {lang.t("unlocked.lock_now")}
                 </button>
             </p>
         </Show>

@@ -7,20 +7,22 @@ use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignOut, current_account};
 use crate::components::browser::focus_if_lost;
-use crate::components::{FormError, LoadError, SettingsFrame, Unlocked};
+use crate::components::{FormError, LanguageSwitcher, LoadError, SettingsFrame, Unlocked};
 use crate::error::AppError;
+use crate::i18n::{Lang, use_lang};
 use crate::types::AccountView;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let lang = use_lang();
     let account = Resource::new(|| (), |_| current_account());
 
     view! {
-        <Title text="Dashboard · Twofold" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("dashboard.title") />
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(account) => view! { <Dashboard account /> }.into_any(),
+                    Ok(account) => view! { <Dashboard account lang /> }.into_any(),
                     Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(error) => view! {
                         <main class="narrow"><LoadError error /></main>
@@ -33,9 +35,11 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The interactive dashboard: the only island, so the only part of Twofold
 /// compiled to wasm. It starts from the account the server rendered with
-/// and reloads it after a change made in Settings.
+/// and reloads it after a change made in Settings. The server passes the
+/// page's language, so the island renders in it too.
 #[island]
-fn Dashboard(account: AccountView) -> impl IntoView {
+fn Dashboard(account: AccountView, lang: Lang) -> impl IntoView {
+    provide_context(lang);
     let unlocked = Unlocked::provide(account.unlocked_for);
     unlocked.run();
     let account = RwSignal::new(account);
@@ -71,11 +75,12 @@ fn DashboardBody(
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.login.clone();
+    let lang = use_lang();
 
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Twofold"</a>
-            <span class="who" aria-label="Signed in as">{login.clone()}</span>
+            <span class="who" aria-label=lang.t("dashboard.signed_in_as")>{login.clone()}</span>
             <button
                 type="button"
                 class="settings-button"
@@ -83,29 +88,30 @@ fn DashboardBody(
                 aria-controls="settings"
                 on:click=move |_| settings_open.update(|open| *open = !*open)
             >
-                "Settings"
+                {lang.t("dashboard.settings")}
             </button>
             <ActionForm action=sign_out attr:class="inline">
-                <button type="submit" class="secondary">"Sign out"</button>
+                <button type="submit" class="secondary">{lang.t("dashboard.sign_out")}</button>
             </ActionForm>
+            <LanguageSwitcher next="/" />
         </header>
         <main class="wide">
-            <h1>"Welcome, " {login}</h1>
+            <h1>{lang.t_with("dashboard.welcome", &[("login", &login)])}</h1>
             {account.clock_drift.map(|drift| view! {
-                <p class="warning" role="status">{drift.message()}</p>
+                <p class="warning" role="status">{drift.message(lang)}</p>
             })}
             {account.recovery_codes_left.filter(|left| *left <= 2).map(|left| view! {
                 <p class="warning" role="status">
                     {match left {
-                        0 => "You have no recovery codes left. ".to_owned(),
-                        1 => "Only 1 recovery code left. ".to_owned(),
-                        n => format!("Only {n} recovery codes left. "),
+                        0 => lang.t("dashboard.no_codes_left"),
+                        1 => lang.t("dashboard.one_code_left"),
+                        n => lang.t_with("dashboard.few_codes_left", &[("count", &n.to_string())]),
                     }}
-                    "Open Settings > Account > View Recovery Codes to "
+                    " " {lang.t("dashboard.renew_before")} " "
                     <button type="button" class="link" on:click=move |_| settings_open.set(true)>
-                        "generate new ones"
+                        {lang.t("dashboard.renew_link")}
                     </button>
-                    "."
+                    {lang.t("dashboard.renew_after")}
                 </p>
             })}
             <FormError error=sign_out_error id="sign-out-error" />

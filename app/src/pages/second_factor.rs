@@ -10,23 +10,31 @@ use leptos_router::hooks::use_query_map;
 use crate::api::two_factor::{VerifyRecoveryCode, VerifySignInCode, awaiting_second_factor};
 use crate::components::{FormError, LoadError, invalid};
 use crate::error::AppError;
+use crate::i18n::use_lang;
+use crate::pages::PublicTopBar;
 
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
+    let lang = use_lang();
     let pending = Resource::new(|| (), |_| awaiting_second_factor());
     let query = use_query_map();
     let use_recovery =
         Signal::derive(move || query.read().get("method").as_deref() == Some("recovery"));
 
     view! {
-        <Title text="Two-factor authentication · Twofold" />
+        <Title text=lang.t("second.title") />
+        {move || if use_recovery.get() {
+            view! { <PublicTopBar next="/login/verify?method=recovery" /> }
+        } else {
+            view! { <PublicTopBar next="/login/verify" /> }
+        }}
         <main class="narrow">
-            <h1>"Two-factor authentication"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h1>{lang.t("second.heading")}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{lang.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match pending.await {
                         Ok(pending) => view! {
-                            <p>"Signing in as " <strong>{pending.login}</strong></p>
+                            <p>{lang.t("second.signing_in_as")} " " <strong>{pending.login}</strong></p>
                             <Show when=move || use_recovery.get() fallback=CodeForm>
                                 <RecoveryForm />
                             </Show>
@@ -42,39 +50,39 @@ pub fn SecondFactorPage() -> impl IntoView {
 
 #[component]
 fn CodeForm() -> impl IntoView {
+    let lang = use_lang();
     let action = ServerAction::<VerifySignInCode>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <ActionForm action=action attr:class="card stack">
-            <label for="code">"Authentication code"</label>
+            <label for="code">{lang.t("common.code_label")}</label>
             <input id="code" name="code" type="text" inputmode="numeric"
                 autocomplete="one-time-code" required maxlength=12 autofocus
                 aria-describedby="code-hint code-error" aria-invalid=invalid(error, "code") />
-            <p id="code-hint" class="hint">"Open your authenticator app and type the six-digit code it shows."</p>
+            <p id="code-hint" class="hint">{lang.t("second.code_hint")}</p>
             <FormError error id="code-error" />
-            <button type="submit" disabled=move || action.pending().get()>"Verify"</button>
+            <button type="submit" disabled=move || action.pending().get()>{lang.t("second.verify")}</button>
         </ActionForm>
-        <p><a class="standalone" href="/login/verify?method=recovery">"Use a recovery code"</a></p>
+        <p><a class="standalone" href="/login/verify?method=recovery">{lang.t("second.use_recovery")}</a></p>
     }
 }
 
 #[component]
 fn RecoveryForm() -> impl IntoView {
+    let lang = use_lang();
     let action = ServerAction::<VerifyRecoveryCode>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <ActionForm action=action attr:class="card stack">
-            <label for="recovery-code">"Recovery code"</label>
+            <label for="recovery-code">{lang.t("second.recovery_label")}</label>
             <input id="recovery-code" name="recovery_code" type="text" autocomplete="off"
                 required maxlength=64 autocapitalize="none" spellcheck="false" autofocus
                 aria-describedby="recovery-hint recovery-error"
                 aria-invalid=invalid(error, "recovery_code") />
-            <p id="recovery-hint" class="hint">
-                "One of the codes you saved when you set up two-factor authentication. Each works once."
-            </p>
+            <p id="recovery-hint" class="hint">{lang.t("second.recovery_hint")}</p>
             <FormError error id="recovery-error" />
-            <button type="submit" disabled=move || action.pending().get()>"Verify"</button>
+            <button type="submit" disabled=move || action.pending().get()>{lang.t("second.verify")}</button>
         </ActionForm>
-        <p><a class="standalone" href="/login/verify">"Use your authentication app instead"</a></p>
+        <p><a class="standalone" href="/login/verify">{lang.t("second.use_app")}</a></p>
     }
 }

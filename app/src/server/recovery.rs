@@ -64,10 +64,7 @@ impl RecoveryCode {
 }
 
 fn invalid_format() -> AppError {
-    AppError::validation(
-        "recovery_code",
-        "Enter a recovery code like abcd-efgh-jkmn-pqrs",
-    )
+    AppError::validation("recovery_code", "recovery_code_format")
 }
 
 /// A fresh set of distinct codes from the operating system's CSPRNG.

@@ -17,7 +17,7 @@ use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope}
 
 pub const PREFIX: &str = "twofold_pat_";
 const RANDOM_BYTES: usize = 24;
-pub const NAME_MAX: usize = 64;
+pub const NAME_MAX: usize = crate::validation::TOKEN_NAME_MAX;
 
 fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -28,10 +28,7 @@ pub fn parse_expiry(days: &str) -> Result<Option<i64>, AppError> {
     match days {
         "7" | "30" | "90" => Ok(Some(days.parse::<i64>().unwrap_or(7))),
         "never" => Ok(None),
-        _ => Err(AppError::validation(
-            "expires_in_days",
-            "Choose 7, 30 or 90 days, or no expiry",
-        )),
+        _ => Err(AppError::validation("expires_in_days", "token_expiry")),
     }
 }
 
@@ -45,10 +42,7 @@ pub async fn create(
 ) -> Result<CreatedToken, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(AppError::validation(
-            "name",
-            format!("Name the token (1 to {NAME_MAX} characters)"),
-        ));
+        return Err(AppError::validation("name", "token_name"));
     }
     let mut random = [0u8; RANDOM_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut random);
@@ -140,7 +134,7 @@ pub async fn revoke(
     .await?
     .rows_affected();
     if revoked != 1 {
-        return Err(AppError::validation("token", "No such active token"));
+        return Err(AppError::validation("token", "token_unknown"));
     }
     events::record(
         &mut tx,

@@ -167,7 +167,7 @@ impl Code {
 }
 
 fn invalid_format() -> AppError {
-    AppError::validation("code", "Enter the 6-digit code from your authenticator app")
+    AppError::validation("code", "code_format")
 }
 
 #[cfg(test)]
