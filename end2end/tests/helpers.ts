@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { expect, Locator, Page, test, TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -91,4 +91,19 @@ export async function confirmPassword(page: Page): Promise<void> {
   await dialog.getByLabel('Password').fill(PASSWORD);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog).toBeHidden();
+}
+
+/**
+ * From the dashboard: Settings > Account > Set Up Two-Factor Authentication,
+ * the password pop-up, then step 1 of the wizard. Returns the wizard and
+ * the key it shows.
+ */
+export async function startSetUp(page: Page): Promise<{ wizard: Locator; secret: string }> {
+  const account = await accountTab(page);
+  await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
+  await confirmPassword(page);
+  const wizard = page.getByRole('dialog', { name: 'Set up two-factor authentication' });
+  await expect(wizard.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const secret = (await wizard.locator('#manual-key').innerText()).replace(/\s/g, '');
+  return { wizard, secret };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { accountTab, confirmPassword, open, signIn, signOut, signUp, totp } from './helpers';
+import { open, signIn, signOut, signUp, startSetUp, totp } from './helpers';
 
 // The README's screenshots, taken from the real app by every run of the
 // suite, so they never go stale: the wizard, the recovery-code modal and
@@ -19,13 +19,9 @@ test('README screenshots: the wizard, the recovery codes and the sign-in step @h
   const login = 'ana.lima';
 
   await signUp(page, login);
-  await (await accountTab(page)).getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
-  await confirmPassword(page);
-  const wizard = page.getByRole('dialog', { name: 'Set up two-factor authentication' });
-  await expect(wizard.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const { wizard, secret } = await startSetUp(page);
   await wizard.screenshot({ path: join(DIR, 'wizard.png') });
 
-  const secret = (await wizard.locator('#manual-key').innerText()).replace(/\s/g, '');
   await wizard.getByLabel('Authentication code').fill(totp(secret));
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(wizard.getByText('Step 2 of 2')).toBeVisible();

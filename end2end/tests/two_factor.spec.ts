@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import {
-  accountTab, confirmPassword, decodeQr, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, totp, uniqueLogin,
+  accountTab, confirmPassword, decodeQr, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, startSetUp, totp, uniqueLogin,
 } from './helpers';
 
 test('the whole seed flow: set up 2FA, save the codes, sign in with a code and with a recovery code @hydrated-only', async ({ page, context }, testInfo) => {
@@ -127,11 +127,7 @@ test('the whole seed flow: set up 2FA, save the codes, sign in with a code and w
 test('cancelling the wizard leaves two-factor authentication off @hydrated-only', async ({ page }, testInfo) => {
   const login = uniqueLogin(testInfo, 'cancel');
   await signUp(page, login);
-  const account = await accountTab(page);
-  await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
-  await confirmPassword(page);
-  const wizard = page.getByRole('dialog', { name: 'Set up two-factor authentication' });
-  await expect(wizard.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const { wizard } = await startSetUp(page);
   await wizard.getByRole('button', { name: 'Cancel' }).click();
   await expect(wizard).toBeHidden();
   await signOut(page);
