@@ -231,10 +231,14 @@ impl Client {
     pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Reply {
         self.try_send(request)
             .await
-            .expect("request reaches the server")
+            .expect("request reaches the server and is answered within REQUEST_TIMEOUT")
     }
 
     async fn try_send(&mut self, mut request: reqwest::RequestBuilder) -> Option<Reply> {
+        // A response that never ends fails its test instead of hanging the
+        // suite (seen once: an SSR response that never completed, like
+        // leptos-rs/leptos#4851).
+        request = request.timeout(REQUEST_TIMEOUT);
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
@@ -256,6 +260,8 @@ impl Client {
 }
 
 pub const PASSWORD: &str = "correct horse battery";
+/// Longer than any request of the suite takes, even under load.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 /// Sent by every test client, so the security activity can be checked.
 pub const USER_AGENT: &str = "twofold-tests/1";
 
