@@ -44,6 +44,19 @@ async function expectFocusTrapped(page: Page, dialog: Locator): Promise<void> {
   }
 }
 
+/**
+ * Enter on `opener` opens `dialog`, which takes and keeps focus; Esc closes
+ * it and gives focus back to `opener`.
+ */
+async function openThenEscape(page: Page, opener: Locator, dialog: Locator): Promise<void> {
+  await tabTo(page, opener);
+  await page.keyboard.press('Enter');
+  await expectFocusTrapped(page, dialog);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+}
+
 async function type(page: Page, field: Locator, text: string): Promise<void> {
   await tabTo(page, field);
   await page.keyboard.type(text);
@@ -101,13 +114,7 @@ test('the whole seed flow with the keyboard alone @hydrated-only', async ({ page
   // pop-up and gives focus back; Space opens it again.
   let account = await openSettings(page);
   const setUp = account.getByRole('button', { name: 'Set Up Two-Factor Authentication' });
-  await tabTo(page, setUp);
-  await page.keyboard.press('Enter');
-  const confirm = page.getByRole('dialog', { name: 'Confirm your password' });
-  await expectFocusTrapped(page, confirm);
-  await page.keyboard.press('Escape');
-  await expect(confirm).toBeHidden();
-  await expect(setUp).toBeFocused();
+  await openThenEscape(page, setUp, page.getByRole('dialog', { name: 'Confirm your password' }));
   await page.keyboard.press('Space');
   await confirmPasswordByKeyboard(page);
 
@@ -175,14 +182,9 @@ test('the whole seed flow with the keyboard alone @hydrated-only', async ({ page
   await expect(modal.getByRole('list', { name: 'Recovery codes' })).toBeVisible();
   await expectFocusTrapped(page, modal);
   const generate = modal.getByRole('button', { name: 'Generate new recovery codes' });
-  await tabTo(page, generate);
-  await page.keyboard.press('Enter');
   const regenerate = page.getByRole('dialog', { name: 'Generate new recovery codes?' });
-  await expectFocusTrapped(page, regenerate);
-  await page.keyboard.press('Escape');
-  await expect(regenerate).toBeHidden();
+  await openThenEscape(page, generate, regenerate);
   await expect(modal).toBeVisible();
-  await expect(generate).toBeFocused();
   await page.keyboard.press('Enter');
   await tabTo(page, regenerate.getByRole('button', { name: 'Generate', exact: true }));
   await page.keyboard.press('Enter');
@@ -201,13 +203,8 @@ test('the whole seed flow with the keyboard alone @hydrated-only', async ({ page
   // Disable: the confirm pop-up (Esc gives focus back), then the password.
   account = page.getByRole('tabpanel', { name: 'Account' });
   const disable = account.getByRole('button', { name: 'Disable Two-Factor Authentication' });
-  await tabTo(page, disable);
-  await page.keyboard.press('Enter');
   const sure = page.getByRole('dialog', { name: 'Disable two-factor authentication?' });
-  await expectFocusTrapped(page, sure);
-  await page.keyboard.press('Escape');
-  await expect(sure).toBeHidden();
-  await expect(disable).toBeFocused();
+  await openThenEscape(page, disable, sure);
   await page.keyboard.press('Enter');
   await tabTo(page, sure.getByRole('button', { name: 'Disable', exact: true }));
   await page.keyboard.press('Enter');
