@@ -51,8 +51,14 @@ impl Lang {
     /// The language of ours an `Accept-Language` header prefers most (by
     /// quality; the first listed among equals).
     pub fn negotiate(accept_language: &str) -> Option<Self> {
+        Self::best_of(accept_language.split(','))
+    }
+
+    /// The preferred language among `Accept-Language` entries
+    /// (`id-ID;q=0.9`).
+    fn best_of<'a>(entries: impl Iterator<Item = &'a str>) -> Option<Self> {
         let mut best: Option<(f32, Self)> = None;
-        for entry in accept_language.split(',') {
+        for entry in entries {
             let mut parts = entry.split(';');
             let Some(lang) = parts.next().and_then(Self::from_tag) else {
                 continue;
@@ -81,17 +87,20 @@ impl Lang {
     /// A request's language: the switcher's cookie, then `Accept-Language`,
     /// then English.
     #[cfg(feature = "ssr")]
+    /// Reads the headers in place (every request of the API pays for it):
+    /// no copies, each header possibly sent more than once.
     pub fn of_request(headers: &http::HeaderMap) -> Self {
-        let header = |name| {
+        let values = |name| {
             headers
                 .get_all(name)
-                .iter()
+                .into_iter()
                 .filter_map(|value| value.to_str().ok())
-                .collect::<Vec<_>>()
-                .join(",")
         };
-        Self::from_cookie_header(&header(http::header::COOKIE).replace(',', ";"))
-            .or_else(|| Self::negotiate(&header(http::header::ACCEPT_LANGUAGE)))
+        values(http::header::COOKIE)
+            .find_map(Self::from_cookie_header)
+            .or_else(|| {
+                Self::best_of(values(http::header::ACCEPT_LANGUAGE).flat_map(|v| v.split(',')))
+            })
             .unwrap_or_default()
     }
 

@@ -29,9 +29,9 @@ use pages::{DashboardPage, LoginPage, NotFoundPage, SecondFactorPage, SignupPage
 /// The HTML document around the app, rendered on the server in the
 /// request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Read once per request; every component below takes it from context.
     #[cfg(feature = "ssr")]
-    let lang = i18n::request_lang();
-    #[cfg(not(feature = "ssr"))]
+    provide_context(i18n::request_lang());
     let lang = i18n::use_lang();
     view! {
         <!DOCTYPE html>
@@ -58,8 +58,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    #[cfg(feature = "ssr")]
-    provide_context(i18n::request_lang());
 
     view! {
         <Title text="Twofold" />

@@ -61,8 +61,7 @@ async function check(page: Page, testInfo: TestInfo, state: string): Promise<voi
 
 for (const scheme of SCHEMES) {
   for (const size of SIZES) {
-    test(`every page and dialog passes axe, fits and has large targets: ${scheme}, ${size.name} @hydrated-only`, async ({ page, context }, testInfo) => {
-      test.skip(testInfo.project.name !== 'hydrated-sqlite', 'layout and contrast do not depend on the database');
+    test(`every page and dialog passes axe, fits and has large targets: ${scheme}, ${size.name} @hydrated-only @one-database`, async ({ page, context }, testInfo) => {
       test.setTimeout(120_000);
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       await page.setViewportSize({ width: size.width, height: size.height });

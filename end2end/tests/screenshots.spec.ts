@@ -9,8 +9,7 @@ import { open, signIn, signOut, signUp, startSetUp, totp } from './helpers';
 
 const DIR = join(__dirname, '..', '..', 'docs', 'screenshots');
 
-test('README screenshots: the wizard, the recovery codes and the sign-in step @hydrated-only', async ({ page, context }, testInfo) => {
-  test.skip(testInfo.project.name !== 'hydrated-sqlite', 'one set of screenshots is enough');
+test('README screenshots: the wizard, the recovery codes and the sign-in step @hydrated-only @one-database', async ({ page, context }) => {
   mkdirSync(DIR, { recursive: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.setViewportSize({ width: 1000, height: 900 });

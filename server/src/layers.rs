@@ -91,7 +91,8 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
 /// plain-text or HTML page.
 pub async fn json_api_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
-    let lang = Lang::of_request(request.headers());
+    // Only API requests can need it; pages and files skip the work.
+    let lang = is_api.then(|| Lang::of_request(request.headers()));
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response
@@ -109,7 +110,7 @@ pub async fn json_api_errors(request: Request, next: Next) -> Response {
         s if s.is_client_error() => ("bad_request", "api.not_understood"),
         _ => ("internal", "errors.internal"),
     };
-    json_error(status, kind, &lang.t(message))
+    json_error(status, kind, &lang.unwrap_or_default().t(message))
 }
 
 /// A JSON error body in the same shape as `AppError`'s, for the layers

@@ -3,23 +3,8 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, Reply, TestApp, oathtool_code, spawn};
-use serde_json::{Value, json};
-
-async fn post(app: &TestApp, path: &str, body: &str) -> Reply {
-    app.client()
-        .send(
-            reqwest::Client::new()
-                .post(app.url(path))
-                .header("content-type", "application/json")
-                .body(body.to_owned()),
-        )
-        .await
-}
-
-async fn post_json(app: &TestApp, path: &str, body: Value) -> Reply {
-    post(app, path, &body.to_string()).await
-}
+use common::{Backend, PASSWORD, Reply, TestApp, oathtool_code, post, post_json, spawn};
+use serde_json::json;
 
 async fn with_bearer(app: &TestApp, method: reqwest::Method, path: &str, token: &str) -> Reply {
     app.client()

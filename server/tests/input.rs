@@ -225,14 +225,12 @@ async fn impossible_logins_are_unknown_logins(backend: Backend) {
             .await;
         assert_eq!(reply.status, 401, "{login:?}: {}", reply.body);
         assert_eq!(reply.json()["error"], "invalid_credentials");
-        let reply = app
-            .client()
-            .send(
-                reqwest::Client::new()
-                    .post(app.url("/api/SignIn"))
-                    .json(&serde_json::json!({"login": login, "password": PASSWORD})),
-            )
-            .await;
+        let reply = common::post_json(
+            &app,
+            "/api/SignIn",
+            serde_json::json!({"login": login, "password": PASSWORD}),
+        )
+        .await;
         assert_eq!(reply.status, 401, "API {login:?}: {}", reply.body);
     }
     assert_still_serving(&app).await;

@@ -191,14 +191,14 @@ async fn finish_sign_in(
     use crate::server::events::RequestMeta;
     use crate::server::two_factor::Accepted;
     use crate::server::{AppState, session, sign_in};
-    use crate::types::ClockDrift;
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
     let (_, accepted) =
         sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
-    if let Accepted::Code { drift } = accepted
-        && let Some(drift) = ClockDrift::from_steps(drift)
+    if let Accepted::Code {
+        clock_drift: Some(drift),
+    } = accepted
     {
         session::note_clock_drift(&session, drift).await?;
     }

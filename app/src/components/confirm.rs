@@ -16,17 +16,13 @@ pub fn ConfirmDialog(
     confirm_label: String,
     #[prop(into)] on_confirm: Callback<()>,
 ) -> impl IntoView {
-    // The dialog's content is rendered again each time it opens.
-    let texts = StoredValue::new((title, message, confirm_label, use_lang().t("common.cancel")));
-    let text = move |pick: fn(&(String, String, String, String)) -> &String| {
-        texts.with_value(|texts| pick(texts).clone())
-    };
+    let cancel = use_lang().t("common.cancel");
     view! {
         <Modal open labelled_by=id>
-            <h2 id=id>{text(|t| &t.0)}</h2>
-            <p>{text(|t| &t.1)}</p>
+            <h2 id=id>{title.clone()}</h2>
+            <p>{message.clone()}</p>
             <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| open.set(false)>{text(|t| &t.3)}</button>
+                <button type="button" class="secondary" on:click=move |_| open.set(false)>{cancel.clone()}</button>
                 <button
                     type="button"
                     on:click=move |_| {
@@ -34,7 +30,7 @@ pub fn ConfirmDialog(
                         on_confirm.run(());
                     }
                 >
-                    {text(|t| &t.2)}
+                    {confirm_label.clone()}
                 </button>
             </div>
         </Modal>

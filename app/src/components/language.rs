@@ -34,16 +34,17 @@ pub fn LanguageSwitcher(
     }
 }
 
-/// Percent-encodes what a query value may not hold as is.
+/// Everything but unreserved characters and `/` is encoded in a query value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// `next` as a query value.
 fn encode_path(path: &str) -> String {
-    path.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(path, QUERY_VALUE).to_string()
 }
 
 #[cfg(test)]

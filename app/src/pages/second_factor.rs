@@ -23,11 +23,11 @@ pub fn SecondFactorPage() -> impl IntoView {
 
     view! {
         <Title text=lang.t("second.title") />
-        {move || if use_recovery.get() {
-            view! { <PublicTopBar next="/login/verify?method=recovery" /> }
+        <PublicTopBar next=if use_recovery.get_untracked() {
+            "/login/verify?method=recovery"
         } else {
-            view! { <PublicTopBar next="/login/verify" /> }
-        }}
+            "/login/verify"
+        } />
         <main class="narrow">
             <h1>{lang.t("second.heading")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{lang.t("common.loading")}</p> }>

@@ -139,10 +139,23 @@ pub async fn require_reauthenticated(
     now: i64,
     max_age: i64,
 ) -> Result<(), AppError> {
-    match session.get::<i64>(REAUTH_KEY).await? {
-        Some(at) if at <= now && now - at <= max_age => Ok(()),
-        _ => Err(AppError::ReauthRequired),
-    }
+    reauthenticated_at(session, now, max_age)
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::ReauthRequired)
+}
+
+/// When this session last confirmed the password, if that confirmation
+/// still unlocks sensitive actions: the one rule for the window.
+async fn reauthenticated_at(
+    session: &Session,
+    now: i64,
+    max_age: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(session
+        .get::<i64>(REAUTH_KEY)
+        .await?
+        .filter(|at| *at <= now && now - at <= max_age))
 }
 
 /// Seconds left before sensitive actions lock again, or `None` if they
@@ -152,10 +165,8 @@ pub async fn unlocked_for(
     now: i64,
     max_age: i64,
 ) -> Result<Option<u32>, AppError> {
-    Ok(session
-        .get::<i64>(REAUTH_KEY)
+    Ok(reauthenticated_at(session, now, max_age)
         .await?
-        .filter(|at| *at <= now)
         .map(|at| max_age - (now - at))
         .filter(|left| *left > 0)
         .and_then(|left| u32::try_from(left).ok()))
@@ -174,9 +185,15 @@ pub async fn note_clock_drift(session: &Session, drift: ClockDrift) -> Result<()
     Ok(())
 }
 
-/// The noted clock drift, forgotten as it is read.
+/// The noted clock drift, forgotten as it is read. Only a note that is
+/// there is removed: removing marks the session changed, and every
+/// dashboard load would otherwise write the session back to the database.
 pub async fn take_clock_drift(session: &Session) -> Result<Option<ClockDrift>, AppError> {
-    Ok(session.remove::<ClockDrift>(CLOCK_DRIFT_KEY).await?)
+    let drift = session.get::<ClockDrift>(CLOCK_DRIFT_KEY).await?;
+    if drift.is_some() {
+        session.remove_value(CLOCK_DRIFT_KEY).await?;
+    }
+    Ok(drift)
 }
 
 /// Ends the session: its record is deleted from the store and the cookie

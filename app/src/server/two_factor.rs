@@ -449,10 +449,10 @@ pub enum SecondFactor<'a> {
 /// How a second factor was accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accepted {
-    /// A code from the app; `drift` is how many steps the phone's clock
-    /// seems to be ahead (positive) or behind (negative).
+    /// A code from the app, and which way the phone's clock looks off
+    /// if the code matched a neighbouring step.
     Code {
-        drift: i64,
+        clock_drift: Option<ClockDrift>,
     },
     RecoveryCode {
         left: u32,
@@ -539,7 +539,7 @@ async fn verify_code(
     )
     .await?;
     Ok(Accepted::Code {
-        drift: step - step_of(now),
+        clock_drift: ClockDrift::from_steps(step - step_of(now)),
     })
 }
 

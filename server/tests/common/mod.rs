@@ -340,3 +340,19 @@ impl TestApp {
         self.client().password_step(login).await
     }
 }
+
+/// POSTs `body` as JSON to `path` (the API), without a cookie.
+pub async fn post(app: &TestApp, path: &str, body: &str) -> Reply {
+    app.client()
+        .send(
+            reqwest::Client::new()
+                .post(app.url(path))
+                .header("content-type", "application/json")
+                .body(body.to_owned()),
+        )
+        .await
+}
+
+pub async fn post_json(app: &TestApp, path: &str, body: serde_json::Value) -> Reply {
+    post(app, path, &body.to_string()).await
+}
