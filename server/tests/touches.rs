@@ -11,6 +11,8 @@ use serde_json::json;
 async fn the_unlock_is_reported_counts_down_and_lock_now_ends_it(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.signed_up("ana", PASSWORD).await;
+    // Seconds are compared exactly: a second ticking by mid-test must not count.
+    app.state.clock.stop();
     let account = client.call("current_account", &[]).await;
     assert!(account.json()["unlocked_for"].is_null(), "{}", account.body);
 
