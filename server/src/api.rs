@@ -286,13 +286,15 @@ async fn get_account(
     let token = bearer(&headers)?;
     // A personal access token opens the API without a second factor: that
     // is what it is for. Anything else must be a signed-in session.
-    let account = if token.starts_with(tokens::PREFIX) {
-        tokens::authenticate(&state, token).await?.0
+    let (account, status) = if token.starts_with(tokens::PREFIX) {
+        let grant = tokens::authenticate(&state, token).await?;
+        (grant.account, grant.status)
     } else {
         let session = session_from_token(&state, token)?;
-        session::current_account(&session, &state.db).await?
+        let account = session::current_account(&session, &state.db).await?;
+        let status = two_factor::status(&state, account.id).await?;
+        (account, status)
     };
-    let status = two_factor::status(&state, account.id).await?;
     Ok(Json(AccountReply {
         login: account.login,
         two_factor_enabled: status.enabled,

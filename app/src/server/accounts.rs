@@ -50,6 +50,7 @@ pub async fn create(
     login: &str,
     password_hash: &PasswordHash,
 ) -> Result<Option<Account>, sqlx::Error> {
+    let _turn = db.write_turn().await;
     let row = sqlx::query(
         "INSERT INTO accounts (login, login_key, password_hash, created_at)
          VALUES ($1, $2, $3, $4)
@@ -98,6 +99,7 @@ pub async fn set_password_hash(
     id: i64,
     password_hash: &PasswordHash,
 ) -> Result<(), sqlx::Error> {
+    let _turn = db.write_turn().await;
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(&password_hash.0)
         .bind(id)

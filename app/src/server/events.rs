@@ -101,6 +101,7 @@ pub async fn record_alone(
     meta: &RequestMeta,
     now: i64,
 ) -> Result<(), AppError> {
+    let _turn = db.write_turn().await;
     let mut conn = db.pool.acquire().await?;
     record(&mut conn, account_id, kind, meta, now).await?;
     Ok(())

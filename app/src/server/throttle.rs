@@ -19,11 +19,11 @@ pub const HARD_CAP: i64 = 100;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Gate {
-    Open,
+    /// `failures_on_record`: a success has failures to clear. Without
+    /// any, the success changes nothing here, and skips two statements.
+    Open { failures_on_record: bool },
     /// Too many recent failures; try again after `retry_after` seconds.
-    Throttled {
-        retry_after: u64,
-    },
+    Throttled { retry_after: u64 },
     /// The hard cap: only a recovery code may be tried.
     Capped,
 }
@@ -56,7 +56,11 @@ pub async fn gate(
     if consecutive >= HARD_CAP {
         return Ok(Gate::Capped);
     }
-    Ok(Gate::Open)
+    // Every failure row comes with an increment, and only a success
+    // resets the count (deleting the rows): zero means none are left.
+    Ok(Gate::Open {
+        failures_on_record: consecutive > 0,
+    })
 }
 
 /// Given the latest failures (newest first, at most five), how long until
@@ -113,7 +117,15 @@ pub async fn record_failure(
     Ok(())
 }
 
-pub async fn record_success(conn: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
+/// Clears the failures a success ends, if the gate found any.
+pub async fn record_success(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    failures_on_record: bool,
+) -> Result<(), sqlx::Error> {
+    if !failures_on_record {
+        return Ok(());
+    }
     sqlx::query("DELETE FROM second_factor_failures WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut *conn)

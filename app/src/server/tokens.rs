@@ -12,6 +12,7 @@ use sqlx::Row;
 use super::AppState;
 use super::accounts::{self, Account};
 use super::events::{self, RequestMeta, date_time_of};
+use super::two_factor::{Status, status_columns};
 use crate::error::AppError;
 use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope};
 
@@ -50,7 +51,7 @@ pub async fn create(
     let now = state.clock.now();
     let expires_at = expires_in_days.map(|days| now + days * 86_400);
 
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_tokens (account_id, name, token_hash, scope, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -123,7 +124,7 @@ pub async fn revoke(
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let revoked = sqlx::query(
         "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
     )
@@ -152,24 +153,29 @@ pub async fn revoke(
 /// API call a write transaction; to the minute is what the list shows.
 const LAST_USED_RESOLUTION: i64 = 60;
 
-/// The account and scope a token grants, or `Unauthorized` for anything
-/// unknown, revoked or expired. Records when it was last used, to the
-/// minute.
-pub async fn authenticate(
-    state: &AppState,
-    token: &str,
-) -> Result<(Account, TokenScope), AppError> {
+/// What a token grants: its account (with the account's 2FA status, read
+/// in the same round trip) and its scope.
+pub struct Grant {
+    pub account: Account,
+    pub status: Status,
+    pub scope: TokenScope,
+}
+
+/// What `token` grants, or `Unauthorized` for anything unknown, revoked or
+/// expired. Records when it was last used, to the minute.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppError> {
     if !token.starts_with(PREFIX) || token.len() > 128 {
         return Err(AppError::Unauthorized);
     }
     let now = state.clock.now();
-    // The token and its account in one round trip.
-    let row = sqlx::query(
-        "SELECT t.id AS token_id, t.scope, t.last_used_at, a.id, a.login, a.session_epoch
-         FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+    // The token, its account and the account's status in one round trip.
+    let row = sqlx::query(concat!(
+        "SELECT t.id AS token_id, t.scope, t.last_used_at, a.id, a.login, a.session_epoch, ",
+        status_columns!(),
+        " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-           AND (t.expires_at IS NULL OR t.expires_at > $2)",
-    )
+           AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    ))
     .bind(hash(token))
     .bind(now)
     .fetch_optional(&state.db.pool)
@@ -178,6 +184,7 @@ pub async fn authenticate(
     let last_used_at: Option<i64> = row.try_get("last_used_at")?;
     if last_used_at.is_none_or(|at| at <= now - LAST_USED_RESOLUTION) {
         let id: i64 = row.try_get("token_id")?;
+        let _turn = state.db.write_turn().await;
         sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
@@ -185,9 +192,9 @@ pub async fn authenticate(
             .await?;
     }
     let scope: String = row.try_get("scope")?;
-    let account = accounts::account_from(&row)?;
-    Ok((
-        account,
-        TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
-    ))
+    Ok(Grant {
+        account: accounts::account_from(&row)?,
+        status: Status::from_row(&row)?,
+        scope: TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
+    })
 }

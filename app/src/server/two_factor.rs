@@ -35,20 +35,38 @@ pub struct Status {
     pub recovery_codes_left: u32,
 }
 
+/// The columns `Status::from_row` reads, for a query where the account's
+/// row is `a`: a caller that already reads the account gets its status in
+/// the same round trip.
+macro_rules! status_columns {
+    () => {
+        "(SELECT COUNT(*) FROM two_factor WHERE account_id = a.id) AS enabled,
+         (SELECT COUNT(*) FROM recovery_codes WHERE account_id = a.id AND used_at IS NULL) AS left_"
+    };
+}
+pub(crate) use status_columns;
+
+impl Status {
+    pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, AppError> {
+        let enabled: i64 = row.try_get("enabled")?;
+        let left: i64 = row.try_get("left_")?;
+        Ok(Self {
+            enabled: enabled > 0,
+            recovery_codes_left: left as u32,
+        })
+    }
+}
+
 pub async fn status(state: &AppState, account_id: i64) -> Result<Status, AppError> {
-    let row = sqlx::query(
-        "SELECT (SELECT COUNT(*) FROM two_factor WHERE account_id = $1) AS enabled,
-                (SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL) AS left_",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        status_columns!(),
+        " FROM accounts a WHERE a.id = $1"
+    ))
     .bind(account_id)
     .fetch_one(&state.db.pool)
     .await?;
-    let enabled: i64 = row.try_get("enabled")?;
-    let left: i64 = row.try_get("left_")?;
-    Ok(Status {
-        enabled: enabled > 0,
-        recovery_codes_left: left as u32,
-    })
+    Status::from_row(&row)
 }
 
 /// Step 1: a fresh secret, stored sealed as pending (replacing any earlier
@@ -58,6 +76,7 @@ pub async fn begin_setup(state: &AppState, account: &Account) -> Result<SetupCha
     let sealed = state
         .vault
         .seal(Purpose::TotpSecret, account.id, secret.as_bytes());
+    let turn = state.db.write_turn().await;
     sqlx::query(
         "INSERT INTO two_factor_setup (account_id, sealed_secret, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (account_id) DO UPDATE SET sealed_secret = $2, created_at = $3",
@@ -67,6 +86,7 @@ pub async fn begin_setup(state: &AppState, account: &Account) -> Result<SetupCha
     .bind(state.clock.now())
     .execute(&state.db.pool)
     .await?;
+    drop(turn);
 
     let issuer = &state.settings.issuer;
     let uri = secret.key_uri(issuer, &account.login);
@@ -99,6 +119,7 @@ fn qr_svg(data: &str) -> Result<String, AppError> {
 
 /// Cancelling leaves 2FA as it was.
 pub async fn cancel_setup(state: &AppState, account_id: i64) -> Result<(), AppError> {
+    let _turn = state.db.write_turn().await;
     sqlx::query("DELETE FROM two_factor_setup WHERE account_id = $1")
         .bind(account_id)
         .execute(&state.db.pool)
@@ -121,9 +142,9 @@ pub async fn confirm_setup(
     meta: &RequestMeta,
 ) -> Result<Changed<RecoveryCodes>, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
-    match throttle::gate(&mut tx, account.id, now).await? {
-        Gate::Open => {}
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let failures_on_record = match throttle::gate(&mut tx, account.id, now).await? {
+        Gate::Open { failures_on_record } => failures_on_record,
         Gate::Throttled { retry_after } => {
             return throttled(tx, account.id, retry_after, meta, now).await;
         }
@@ -131,7 +152,7 @@ pub async fn confirm_setup(
             tx.commit().await?;
             return Err(AppError::SecondFactorLocked);
         }
-    }
+    };
     let code = match Code::parse(code_input) {
         Ok(code) => code,
         Err(error) => return fail(tx, account.id, now, error, meta).await,
@@ -186,7 +207,7 @@ pub async fn confirm_setup(
         .execute(&mut *tx)
         .await?;
     let codes = store_new_recovery_codes(state, &mut tx, account.id, set_number, now).await?;
-    throttle::record_success(&mut tx, account.id).await?;
+    throttle::record_success(&mut tx, account.id, failures_on_record).await?;
     let session_epoch = end_other_sessions(&mut tx, account).await?;
     events::record(
         &mut tx,
@@ -260,7 +281,7 @@ pub async fn view_recovery_codes(
     meta: &RequestMeta,
 ) -> Result<RecoveryCodes, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     // The write first: on SQLite a deferred transaction that reads before
     // it writes can fail at once if another write lands in between.
     let kind = SecurityEventKind::RecoveryCodesViewed;
@@ -316,7 +337,7 @@ pub async fn regenerate_recovery_codes(
     meta: &RequestMeta,
 ) -> Result<Changed<RecoveryCodes>, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     // The account row first, as every other 2FA change takes it: one lock
     // order, no deadlock.
     let session_epoch = end_other_sessions(&mut tx, account).await?;
@@ -361,7 +382,7 @@ pub async fn disable(
     meta: &RequestMeta,
 ) -> Result<Changed<()>, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let session_epoch = end_other_sessions(&mut tx, account).await?;
     sqlx::query("UPDATE accounts SET second_factor_failures = 0 WHERE id = $1")
         .bind(account.id)
@@ -467,9 +488,9 @@ pub async fn verify(
     meta: &RequestMeta,
 ) -> Result<Accepted, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
-    match throttle::gate(&mut tx, account_id, now).await? {
-        Gate::Open => {}
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let failures_on_record = match throttle::gate(&mut tx, account_id, now).await? {
+        Gate::Open { failures_on_record } => failures_on_record,
         Gate::Throttled { retry_after } => {
             return throttled(tx, account_id, retry_after, meta, now).await;
         }
@@ -478,24 +499,42 @@ pub async fn verify(
             tx.commit().await?;
             return Err(AppError::SecondFactorLocked);
         }
-        Gate::Capped => {}
-    }
+        Gate::Capped => true,
+    };
+    let attempt = Attempt {
+        tx,
+        account_id,
+        failures_on_record,
+        now,
+        meta,
+    };
     match factor {
-        SecondFactor::Code(input) => verify_code(state, tx, account_id, input, now, meta).await,
-        SecondFactor::RecoveryCode(input) => {
-            verify_recovery_code(state, tx, account_id, input, now, meta).await
-        }
+        SecondFactor::Code(input) => verify_code(state, attempt, input).await,
+        SecondFactor::RecoveryCode(input) => verify_recovery_code(state, attempt, input).await,
     }
+}
+
+/// A second-factor attempt past the throttle gate, inside its transaction.
+struct Attempt<'a> {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    failures_on_record: bool,
+    now: i64,
+    meta: &'a RequestMeta,
 }
 
 async fn verify_code(
     state: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    account_id: i64,
+    attempt: Attempt<'_>,
     input: &str,
-    now: i64,
-    meta: &RequestMeta,
 ) -> Result<Accepted, AppError> {
+    let Attempt {
+        mut tx,
+        account_id,
+        failures_on_record,
+        now,
+        meta,
+    } = attempt;
     let code = match Code::parse(input) {
         Ok(code) => code,
         Err(error) => return fail(tx, account_id, now, error, meta).await,
@@ -533,6 +572,7 @@ async fn verify_code(
     succeed(
         tx,
         account_id,
+        failures_on_record,
         SecurityEventKind::SignedInWithCode,
         meta,
         now,
@@ -545,12 +585,16 @@ async fn verify_code(
 
 async fn verify_recovery_code(
     state: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    account_id: i64,
+    attempt: Attempt<'_>,
     input: &str,
-    now: i64,
-    meta: &RequestMeta,
 ) -> Result<Accepted, AppError> {
+    let Attempt {
+        mut tx,
+        account_id,
+        failures_on_record,
+        now,
+        meta,
+    } = attempt;
     let code = match RecoveryCode::parse(input) {
         Ok(code) => code,
         Err(error) => return fail(tx, account_id, now, error, meta).await,
@@ -587,6 +631,7 @@ async fn verify_recovery_code(
     succeed(
         tx,
         account_id,
+        failures_on_record,
         SecurityEventKind::SignedInWithRecoveryCode,
         meta,
         now,
@@ -602,11 +647,12 @@ async fn verify_recovery_code(
 async fn succeed(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     account_id: i64,
+    failures_on_record: bool,
     kind: SecurityEventKind,
     meta: &RequestMeta,
     now: i64,
 ) -> Result<(), AppError> {
-    throttle::record_success(&mut tx, account_id).await?;
+    throttle::record_success(&mut tx, account_id, failures_on_record).await?;
     events::record(&mut tx, account_id, kind, meta, now).await?;
     tx.commit().await?;
     Ok(())
