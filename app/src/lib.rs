@@ -21,7 +21,9 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-// The texts of both languages, from app/locales (see `i18n`).
+// The texts of both languages, from app/locales (see `i18n`). Server only:
+// the island gets its page's texts as a prop.
+#[cfg(feature = "ssr")]
 rust_i18n::i18n!("locales", fallback = "en");
 
 use pages::{DashboardPage, LoginPage, NotFoundPage, SecondFactorPage, SignupPage};

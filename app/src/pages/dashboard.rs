@@ -9,7 +9,7 @@ use crate::api::auth::{SignOut, current_account};
 use crate::components::browser::focus_if_lost;
 use crate::components::{FormError, LanguageSwitcher, LoadError, SettingsFrame, Unlocked};
 use crate::error::AppError;
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Lang, Texts, use_lang};
 use crate::types::AccountView;
 
 #[component]
@@ -22,7 +22,9 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{lang.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(account) => view! { <Dashboard account lang /> }.into_any(),
+                    Ok(account) => {
+                        view! { <Dashboard account lang texts=Texts::of(lang) /> }.into_any()
+                    }
                     Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(error) => view! {
                         <main class="narrow"><LoadError error /></main>
@@ -36,9 +38,10 @@ pub fn DashboardPage() -> impl IntoView {
 /// The interactive dashboard: the only island, so the only part of Twofold
 /// compiled to wasm. It starts from the account the server rendered with
 /// and reloads it after a change made in Settings. The server passes the
-/// page's language, so the island renders in it too.
+/// page's language and its texts, so the island renders in it too.
 #[island]
-fn Dashboard(account: AccountView, lang: Lang) -> impl IntoView {
+fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
+    texts.install();
     provide_context(lang);
     let unlocked = Unlocked::provide(account.unlocked_for);
     unlocked.run();

@@ -523,26 +523,36 @@ struct Attempt<'a> {
     meta: &'a RequestMeta,
 }
 
+impl Attempt<'_> {
+    /// Clears the throttle and records how the account signed in, with the
+    /// change that accepted the factor.
+    async fn succeed(mut self, kind: SecurityEventKind) -> Result<(), AppError> {
+        let (account_id, now) = (self.account_id, self.now);
+        throttle::record_success(&mut self.tx, account_id, self.failures_on_record).await?;
+        events::record(&mut self.tx, account_id, kind, self.meta, now).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn fail<T>(self, error: AppError) -> Result<T, AppError> {
+        fail(self.tx, self.account_id, self.now, error, self.meta).await
+    }
+}
+
 async fn verify_code(
     state: &AppState,
-    attempt: Attempt<'_>,
+    mut attempt: Attempt<'_>,
     input: &str,
 ) -> Result<Accepted, AppError> {
-    let Attempt {
-        mut tx,
-        account_id,
-        failures_on_record,
-        now,
-        meta,
-    } = attempt;
+    let (account_id, now) = (attempt.account_id, attempt.now);
     let code = match Code::parse(input) {
         Ok(code) => code,
-        Err(error) => return fail(tx, account_id, now, error, meta).await,
+        Err(error) => return attempt.fail(error).await,
     };
     let row =
         sqlx::query("SELECT sealed_secret, last_used_step FROM two_factor WHERE account_id = $1")
             .bind(account_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *attempt.tx)
             .await?;
     // 2FA was turned off while this sign-in waited: start again.
     let Some(row) = row else {
@@ -553,7 +563,7 @@ async fn verify_code(
     let secret =
         TotpSecret::from_bytes(state.vault.open(Purpose::TotpSecret, account_id, &sealed)?)?;
     let Some(step) = secret.matching_step(&code, now) else {
-        return fail(tx, account_id, now, invalid_code(now), meta).await;
+        return attempt.fail(invalid_code(now)).await;
     };
     // Compare-and-set on the last used step: a code is good once, and never
     // after a later one.
@@ -562,22 +572,14 @@ async fn verify_code(
     )
     .bind(step)
     .bind(account_id)
-    .execute(&mut *tx)
+    .execute(&mut *attempt.tx)
     .await?
     .rows_affected();
     if step <= last_used_step || claimed != 1 {
         tracing::warn!(account_id, "replayed authentication code refused");
-        return fail(tx, account_id, now, invalid_code(now), meta).await;
+        return attempt.fail(invalid_code(now)).await;
     }
-    succeed(
-        tx,
-        account_id,
-        failures_on_record,
-        SecurityEventKind::SignedInWithCode,
-        meta,
-        now,
-    )
-    .await?;
+    attempt.succeed(SecurityEventKind::SignedInWithCode).await?;
     Ok(Accepted::Code {
         clock_drift: ClockDrift::from_steps(step - step_of(now)),
     })
@@ -585,19 +587,13 @@ async fn verify_code(
 
 async fn verify_recovery_code(
     state: &AppState,
-    attempt: Attempt<'_>,
+    mut attempt: Attempt<'_>,
     input: &str,
 ) -> Result<Accepted, AppError> {
-    let Attempt {
-        mut tx,
-        account_id,
-        failures_on_record,
-        now,
-        meta,
-    } = attempt;
+    let (account_id, now) = (attempt.account_id, attempt.now);
     let code = match RecoveryCode::parse(input) {
         Ok(code) => code,
-        Err(error) => return fail(tx, account_id, now, error, meta).await,
+        Err(error) => return attempt.fail(error).await,
     };
     let offered = state.vault.lookup_hash(account_id, code.normalized());
     // Compare against every unused code in constant time, rather than
@@ -606,7 +602,7 @@ async fn verify_recovery_code(
         "SELECT id, lookup_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL",
     )
     .bind(account_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *attempt.tx)
     .await?;
     let mut matched = None;
     for row in &unused {
@@ -616,46 +612,24 @@ async fn verify_recovery_code(
         }
     }
     let Some(id) = matched else {
-        return fail(tx, account_id, now, AppError::InvalidRecoveryCode, meta).await;
+        return attempt.fail(AppError::InvalidRecoveryCode).await;
     };
     let used =
         sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *attempt.tx)
             .await?
             .rows_affected();
     if used != 1 {
-        return fail(tx, account_id, now, AppError::InvalidRecoveryCode, meta).await;
+        return attempt.fail(AppError::InvalidRecoveryCode).await;
     }
-    succeed(
-        tx,
-        account_id,
-        failures_on_record,
-        SecurityEventKind::SignedInWithRecoveryCode,
-        meta,
-        now,
-    )
-    .await?;
+    attempt
+        .succeed(SecurityEventKind::SignedInWithRecoveryCode)
+        .await?;
     let left = unused.len().saturating_sub(1) as u32;
     tracing::info!(account_id, left, "signed in with a recovery code");
     Ok(Accepted::RecoveryCode { left })
-}
-
-/// Clears the throttle and records how the account signed in, with the
-/// change that accepted the factor.
-async fn succeed(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    account_id: i64,
-    failures_on_record: bool,
-    kind: SecurityEventKind,
-    meta: &RequestMeta,
-    now: i64,
-) -> Result<(), AppError> {
-    throttle::record_success(&mut tx, account_id, failures_on_record).await?;
-    events::record(&mut tx, account_id, kind, meta, now).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Records a failed attempt (and its event) and commits it before
