@@ -46,10 +46,20 @@ pub async fn from_request() -> Result<Session, AppError> {
     })
 }
 
+/// A new id for a session that has one, against fixation. A session never
+/// stored has no id anyone could know, and gets a fresh one when saved:
+/// rotating it would only delete a record that does not exist.
+async fn renew_id(session: &Session) -> Result<(), AppError> {
+    if session.id().is_some() {
+        session.cycle_id().await?;
+    }
+    Ok(())
+}
+
 /// Signs `account` in on this session, under a new session id: an id seen
 /// before sign-in (by a network observer or a planted cookie) is dead.
 pub async fn sign_in(session: &Session, account: &Account) -> Result<(), AppError> {
-    session.cycle_id().await?;
+    renew_id(session).await?;
     session.remove_value(REAUTH_KEY).await?;
     session
         .insert(
@@ -66,7 +76,7 @@ pub async fn sign_in(session: &Session, account: &Account) -> Result<(), AppErro
 /// The password was right; the second factor is still to come. The
 /// session can do nothing but finish signing in.
 pub async fn begin_pending(session: &Session, account: &Account, now: i64) -> Result<(), AppError> {
-    session.cycle_id().await?;
+    renew_id(session).await?;
     session
         .insert(
             AUTH_KEY,
@@ -127,7 +137,7 @@ pub async fn pending_account(session: &Session, db: &Db, now: i64) -> Result<Acc
 /// Records a successful password confirmation on this session, under a
 /// new session id.
 pub async fn mark_reauthenticated(session: &Session, now: i64) -> Result<(), AppError> {
-    session.cycle_id().await?;
+    renew_id(session).await?;
     session.insert(REAUTH_KEY, now).await?;
     Ok(())
 }
