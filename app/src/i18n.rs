@@ -7,6 +7,7 @@
 //! other language and the wasm carries neither catalogue nor rust-i18n
 //! (about 20 KB of gzip).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
@@ -121,7 +122,7 @@ impl Lang {
     pub fn t(self, key: &str) -> String {
         let _ = self;
         ISLAND_TEXTS
-            .with_borrow(|texts| texts.get(key).cloned())
+            .with_borrow(|texts| texts.get(key).map(|text| text.clone().into_owned()))
             .unwrap_or_else(|| key.to_owned())
     }
 
@@ -155,13 +156,14 @@ impl Lang {
 }
 
 /// One language's texts, sent with the island (the `api.*` ones, for JSON
-/// errors only, stay on the server).
+/// errors only, stay on the server). The server lends its compiled-in
+/// texts; the browser owns what it read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Texts(HashMap<String, String>);
+pub struct Texts(HashMap<Cow<'static, str>, Cow<'static, str>>);
 
 #[cfg(not(feature = "ssr"))]
 thread_local! {
-    static ISLAND_TEXTS: std::cell::RefCell<HashMap<String, String>> =
+    static ISLAND_TEXTS: std::cell::RefCell<HashMap<Cow<'static, str>, Cow<'static, str>>> =
         std::cell::RefCell::default();
 }
 
@@ -173,7 +175,6 @@ impl Texts {
             .unwrap_or_default()
             .into_iter()
             .filter(|(key, _)| !key.starts_with("api."))
-            .map(|(key, text)| (key.into_owned(), text.into_owned()))
             .collect();
         Self(texts)
     }

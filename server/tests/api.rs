@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, Reply, TestApp, oathtool_code, post, post_json, spawn};
+use common::{
+    Backend, PASSWORD, Reply, TestApp, api_sign_in, oathtool_code, post, post_json, spawn,
+};
 use serde_json::json;
 
 async fn with_bearer(app: &TestApp, method: reqwest::Method, path: &str, token: &str) -> Reply {
@@ -211,13 +213,7 @@ async fn bad_input_gets_a_precise_json_error(backend: Backend) {
         .await;
     assert_json_error(&no_type, 400, "bad_request");
 
-    let signed = post_json(
-        &app,
-        "/api/SignIn",
-        json!({"login": "fox", "password": PASSWORD}),
-    )
-    .await;
-    let token = signed.json()["session"].as_str().unwrap().to_owned();
+    let token = api_sign_in(&app, "fox").await;
     let both = post_json(
         &app,
         "/api/Verify2FACode",
@@ -270,13 +266,7 @@ async fn a_pending_session_is_refused_by_everything_but_verify(backend: Backend)
     let app = spawn(backend).await;
     let mut browser = app.signed_up("gil", PASSWORD).await;
     app.enable_two_factor(&mut browser).await;
-    let signed = post_json(
-        &app,
-        "/api/SignIn",
-        json!({"login": "gil", "password": PASSWORD}),
-    )
-    .await;
-    let pending = signed.json()["session"].as_str().unwrap().to_owned();
+    let pending = api_sign_in(&app, "gil").await;
     for (method, path) in [
         (reqwest::Method::GET, "/api/GetAccount"),
         (reqwest::Method::POST, "/api/SignOut"),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, oathtool_code, post_json, spawn};
+use common::{Backend, PASSWORD, a_wrong_code, api_sign_in, oathtool_code, post_json, spawn};
 use serde_json::json;
 
 async fn the_unlock_is_reported_counts_down_and_lock_now_ends_it(backend: Backend) {
@@ -90,11 +90,7 @@ async fn a_refused_code_shows_the_server_time(backend: Backend) {
     let enabled = app.enable_two_factor(&mut client).await;
     let mut pending = app.password_step("ana").await;
     let right = oathtool_code(&enabled.key, app.now() + 30);
-    let wrong = if right == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = a_wrong_code(&right);
     let reply = pending
         .call("verify_sign_in_code", &[("code", wrong)])
         .await;
@@ -104,13 +100,7 @@ async fn a_refused_code_shows_the_server_time(backend: Backend) {
     assert_close_to_server_time(body["server_time"].as_str().unwrap(), app.now());
 
     // The API says it in words too.
-    let signed_in = post_json(
-        &app,
-        "/api/SignIn",
-        json!({"login": "ana", "password": PASSWORD}),
-    )
-    .await;
-    let session = signed_in.json()["session"].as_str().unwrap().to_owned();
+    let session = api_sign_in(&app, "ana").await;
     let refused = post_json(
         &app,
         "/api/Verify2FACode",

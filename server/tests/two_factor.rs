@@ -81,11 +81,7 @@ async fn a_verified_code_enables_two_factor_with_ten_recovery_codes(backend: Bac
         .unwrap()
         .to_owned();
 
-    let wrong_code = if oathtool_code(&key, app.now()) == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong_code = common::a_wrong_code(&oathtool_code(&key, app.now()));
     let wrong = client
         .call("confirm_two_factor_setup", &[("code", wrong_code)])
         .await;

@@ -82,7 +82,7 @@ impl WriteQueue {
         }
     }
 
-    pub async fn enter(&self) -> WriteTurn {
+    async fn enter(&self) -> WriteTurn {
         match &self.0 {
             Some(queue) => WriteTurn {
                 _held: Some(queue.clone().lock_owned().await),

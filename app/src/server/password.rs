@@ -233,7 +233,7 @@ impl Passwords {
 /// for a slot until its hash is done, or until it gives up waiting.
 struct Queued {
     memory: Arc<Memory>,
-    left: bool,
+    buffer: Option<Vec<Block>>,
 }
 
 impl Queued {
@@ -241,21 +241,18 @@ impl Queued {
         memory.queued.fetch_add(1, Ordering::AcqRel);
         Self {
             memory,
-            left: false,
+            buffer: None,
         }
     }
 
     fn leave(mut self, buffer: Vec<Block>) {
-        self.left = true;
-        self.memory.give_back(Some(buffer));
+        self.buffer = Some(buffer);
     }
 }
 
 impl Drop for Queued {
     fn drop(&mut self) {
-        if !self.left {
-            self.memory.give_back(None);
-        }
+        self.memory.give_back(self.buffer.take());
     }
 }
 

@@ -153,12 +153,11 @@ pub async fn revoke(
 /// API call a write transaction; to the minute is what the list shows.
 const LAST_USED_RESOLUTION: i64 = 60;
 
-/// What a token grants: its account (with the account's 2FA status, read
-/// in the same round trip) and its scope.
+/// What a token grants: its account, with the account's 2FA status read
+/// in the same round trip.
 pub struct Grant {
     pub account: Account,
     pub status: Status,
-    pub scope: TokenScope,
 }
 
 /// What `token` grants, or `Unauthorized` for anything unknown, revoked or
@@ -170,7 +169,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
     let now = state.clock.now();
     // The token, its account and the account's status in one round trip.
     let row = sqlx::query(concat!(
-        "SELECT t.id AS token_id, t.scope, t.last_used_at, a.id, a.login, a.session_epoch, ",
+        "SELECT t.id AS token_id, t.last_used_at, a.id, a.login, a.session_epoch, ",
         status_columns!(),
         " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL
@@ -191,10 +190,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
             .execute(&state.db.pool)
             .await?;
     }
-    let scope: String = row.try_get("scope")?;
     Ok(Grant {
         account: accounts::account_from(&row)?,
         status: Status::from_row(&row)?,
-        scope: TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
     })
 }

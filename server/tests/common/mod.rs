@@ -356,3 +356,21 @@ pub async fn post(app: &TestApp, path: &str, body: &str) -> Reply {
 pub async fn post_json(app: &TestApp, path: &str, body: serde_json::Value) -> Reply {
     post(app, path, &body.to_string()).await
 }
+
+/// The API's SignIn for `login` with `PASSWORD`: the session token it
+/// answers (pending when the account has 2FA).
+pub async fn api_sign_in(app: &TestApp, login: &str) -> String {
+    let body = serde_json::json!({"login": login, "password": PASSWORD});
+    let reply = post_json(app, "/api/SignIn", body).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["session"].as_str().unwrap().to_owned()
+}
+
+/// A well-formed code other than `right`.
+pub fn a_wrong_code(right: &str) -> &'static str {
+    if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
