@@ -190,7 +190,7 @@ impl Client {
             .post(format!("{}/api/{function}", self.base))
             .header("accept", "application/json")
             .form(form);
-        self.try_send(request).await
+        self.try_send(request).await.ok()
     }
 
     /// Calls a server function the way the hydrated app does (form-encoded
@@ -229,12 +229,15 @@ impl Client {
     }
 
     pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Reply {
-        self.try_send(request)
-            .await
-            .expect("request reaches the server and is answered within REQUEST_TIMEOUT")
+        self.try_send(request).await.unwrap_or_else(|error| {
+            panic!("the request failed or got no answer within REQUEST_TIMEOUT: {error:?}")
+        })
     }
 
-    async fn try_send(&mut self, mut request: reqwest::RequestBuilder) -> Option<Reply> {
+    async fn try_send(
+        &mut self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<Reply, reqwest::Error> {
         // A response that never ends fails its test instead of hanging the
         // suite (seen once: an SSR response that never completed, like
         // leptos-rs/leptos#4851).
@@ -242,11 +245,11 @@ impl Client {
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
-        let response = request.send().await.ok()?;
+        let response = request.send().await?;
         let reply = Reply {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
-            body: response.text().await.ok()?,
+            body: response.text().await?,
         };
         for set_cookie in reply.set_cookies() {
             let pair = set_cookie.split(';').next().unwrap_or_default().trim();
@@ -255,7 +258,7 @@ impl Client {
                 self.cookie = (!removed).then(|| pair.to_owned());
             }
         }
-        Some(reply)
+        Ok(reply)
     }
 }
 
