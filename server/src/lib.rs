@@ -192,6 +192,14 @@ fn static_files(site_root: &std::path::Path, hashed: bool) -> Router<AppState> {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY, a response written in two parts (headers, then a
+    // file's body) waits for the client's delayed ACK: 40 ms per /pkg file.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     // The peer address feeds the security activity list.
     axum::serve(
         listener,

@@ -9,11 +9,13 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use std::time::Duration;
+
+use sqlx::any::install_default_drivers;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::pool::PoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{Any, AnyPool, Connection, Database, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -112,6 +114,33 @@ pub fn sqlite_url_in(data_dir: &Path) -> Result<String, String> {
     Ok(format!("sqlite://{path}?mode=rwc"))
 }
 
+/// How long a pooled connection may sit idle before it is checked with a
+/// ping when next handed out.
+const TRUSTED_IDLE: Duration = Duration::from_secs(1);
+
+/// Pool settings shared by every pool.
+///
+/// sqlx pings each connection when it goes back to the pool, and by
+/// default again when it is handed out: two extra round trips per query
+/// (to the SQLite connection's worker thread, or to PostgreSQL). The second
+/// ping only catches a connection that broke while idle, so it is kept for
+/// connections idle longer than `TRUSTED_IDLE`: a database restarted under
+/// a busy server costs at most the queries already on their way.
+fn pool_options<DB: Database>(max_connections: u32, acquire_timeout: Duration) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(acquire_timeout)
+        .test_before_acquire(false)
+        .before_acquire(|conn: &mut DB::Connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for > TRUSTED_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 /// Opens the pool, applies the migrations and returns the session store on
 /// the same database.
 ///
@@ -121,7 +150,7 @@ pub fn sqlite_url_in(data_dir: &Path) -> Result<String, String> {
 pub async fn connect(
     url: &str,
     max_connections: u32,
-    acquire_timeout: std::time::Duration,
+    acquire_timeout: Duration,
 ) -> Result<(Db, Sessions), sqlx::Error> {
     install_default_drivers();
     let backend =
@@ -134,14 +163,10 @@ pub async fn connect(
             let options = SqliteConnectOptions::from_str(url)?
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true);
-            let typed = SqlitePoolOptions::new()
-                .max_connections(max_connections)
-                .acquire_timeout(acquire_timeout)
+            let typed = pool_options(max_connections, acquire_timeout)
                 .connect_with(options)
                 .await?;
-            let pool = AnyPoolOptions::new()
-                .max_connections(max_connections)
-                .acquire_timeout(acquire_timeout)
+            let pool = pool_options::<Any>(max_connections, acquire_timeout)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
@@ -165,14 +190,10 @@ pub async fn connect(
             ))
         }
         Backend::Postgres => {
-            let typed = PgPoolOptions::new()
-                .max_connections(max_connections.div_ceil(4).max(2))
-                .acquire_timeout(acquire_timeout)
+            let typed = pool_options(max_connections.div_ceil(4).max(2), acquire_timeout)
                 .connect(url)
                 .await?;
-            let pool = AnyPoolOptions::new()
-                .max_connections(max_connections)
-                .acquire_timeout(acquire_timeout)
+            let pool = pool_options(max_connections, acquire_timeout)
                 .connect(url)
                 .await?;
             POSTGRES_MIGRATIONS.run(&pool).await?;
