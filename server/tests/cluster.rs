@@ -15,30 +15,36 @@ const SHARED_KEY: &str = "c2hhcmVkIGtleSBmb3IgYWxsIHByb2Nlc3Nlcy4uLi4=";
 
 /// Two processes on one fresh PostgreSQL database, each with its own data
 /// directory (so nothing is shared through files) and the same secret key.
-async fn two_processes() -> (Process, Process, [tempfile::TempDir; 2]) {
-    let url = common::fresh_postgres_database().await;
+/// The first of the three is what must outlive them: bind it first, so it
+/// is dropped after both processes.
+async fn two_processes() -> (Kept, Process, Process) {
+    let database = common::fresh_postgres_database().await;
+    let url = &database.url;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let mut processes = Vec::new();
     for dir in &dirs {
         let port = free_port();
-        let mut command = Process::command(port, dir.path(), Some(&url));
+        let mut command = Process::command(port, dir.path(), Some(url));
         command.env("TWOFOLD_SECRET_KEY", SHARED_KEY);
         processes.push(Process::launch(port, command).await);
     }
     let b = processes.pop().unwrap();
     let a = processes.pop().unwrap();
-    (a, b, dirs)
+    ((database, dirs), a, b)
 }
+
+type Kept = (common::TestDatabase, [tempfile::TempDir; 2]);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_with_another_secret_key_refuses_to_start() {
-    let url = common::fresh_postgres_database().await;
+    let database = common::fresh_postgres_database().await;
+    let url = &database.url;
     let first_dir = tempfile::tempdir().unwrap();
-    let _first = Process::start(first_dir.path(), Some(&url)).await;
+    let _first = Process::start(first_dir.path(), Some(url)).await;
 
     // Its own generated key: it could not open a single sealed secret.
     let other_dir = tempfile::tempdir().unwrap();
-    let output = Process::command(free_port(), other_dir.path(), Some(&url))
+    let output = Process::command(free_port(), other_dir.path(), Some(url))
         .stdout(Stdio::piped())
         .output()
         .unwrap();
@@ -59,7 +65,7 @@ fn moved_to(client: &Client, process: &Process) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_made_on_one_process_is_valid_and_ended_on_the_other() {
-    let (a, b, _dirs) = two_processes().await;
+    let (_kept, a, b) = two_processes().await;
     let mut on_a = a.client();
     let reply = on_a
         .call("sign_up", &[("login", "shared"), ("password", PASSWORD)])
@@ -78,7 +84,7 @@ async fn a_session_made_on_one_process_is_valid_and_ended_on_the_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_accepted_on_one_process_is_refused_on_the_other() {
-    let (a, b, _dirs) = two_processes().await;
+    let (_kept, a, b) = two_processes().await;
     let (_, enabled) = account_with_two_factor(&a.base, "replay").await;
     let mut on_a = a.client().password_step("replay").await;
     let mut on_b = b.client().password_step("replay").await;
@@ -94,7 +100,7 @@ async fn a_code_accepted_on_one_process_is_refused_on_the_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_on_both_processes_add_up_to_one_throttle() {
-    let (a, b, _dirs) = two_processes().await;
+    let (_kept, a, b) = two_processes().await;
     let (_, enabled) = account_with_two_factor(&a.base, "throttle").await;
     let mut on_a = a.client().password_step("throttle").await;
     let mut on_b = b.client().password_step("throttle").await;
@@ -125,7 +131,7 @@ async fn failures_on_both_processes_add_up_to_one_throttle() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recovery_code_used_on_one_process_is_gone_on_the_other() {
-    let (a, b, _dirs) = two_processes().await;
+    let (_kept, a, b) = two_processes().await;
     let (_, enabled) = account_with_two_factor(&b.base, "recovery").await;
     let code = &enabled.codes[0];
     let mut on_a = a.client().password_step("recovery").await;

@@ -47,11 +47,12 @@ async fn cycle(client: &mut Client) -> Option<u32> {
 
 async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
     let data_dir = tempfile::tempdir().unwrap();
-    let database_url = match backend {
+    let database = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => Some(common::fresh_postgres_database().await),
     };
-    let mut server = Process::start(data_dir.path(), database_url.as_deref()).await;
+    let database_url = database.as_ref().map(|d| d.url.as_str());
+    let mut server = Process::start(data_dir.path(), database_url).await;
 
     let mut clients = Vec::new();
     for i in 0..ACCOUNTS {
@@ -88,9 +89,9 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
         "the load ran before the kill ({changes})"
     );
 
-    let server = Process::start_on(server.port(), data_dir.path(), database_url.as_deref()).await;
-    let url = match &database_url {
-        Some(url) => url.clone(),
+    let server = Process::start_on(server.port(), data_dir.path(), database_url).await;
+    let url = match database_url {
+        Some(url) => url.to_owned(),
         None => app::server::db::sqlite_url_in(data_dir.path()).unwrap(),
     };
     sqlx::any::install_default_drivers();

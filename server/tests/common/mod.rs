@@ -55,6 +55,7 @@ pub struct TestApp {
     pub state: AppState,
     pub config: Config,
     _data_dir: tempfile::TempDir,
+    _database: Option<TestDatabase>,
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {
@@ -67,10 +68,11 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     config.addr = "127.0.0.1:0".parse().unwrap();
     // A directory that does not exist yet: the server must create it.
     config.data_dir = data_dir.path().join("data");
-    config.database_url = match backend {
+    let database = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => Some(fresh_postgres_database().await),
     };
+    config.database_url = database.as_ref().map(|d| d.url.clone());
     config.secure_cookies = false;
     adjust(&mut config);
 
@@ -83,10 +85,46 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         state,
         config,
         _data_dir: data_dir,
+        _database: database,
     }
 }
 
-pub async fn fresh_postgres_database() -> String {
+/// A database of its own on the test PostgreSQL server. It is dropped,
+/// with any connection still open to it, when the test is done: a full
+/// suite creates hundreds, and a loop of test runs filled the disk.
+pub struct TestDatabase {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot block on itself.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        // A database left behind costs disk, not correctness; the private
+        // cluster of scripts/test is deleted after the suite anyway.
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+pub async fn fresh_postgres_database() -> TestDatabase {
     let admin = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
         panic!("{POSTGRES_ENV} must name a PostgreSQL server (scripts/test starts one)")
     });
@@ -101,7 +139,11 @@ pub async fn fresh_postgres_database() -> String {
     let (server, _) = admin
         .rsplit_once('/')
         .expect("URL ends with a database name");
-    format!("{server}/{name}")
+    TestDatabase {
+        url: format!("{server}/{name}"),
+        admin,
+        name,
+    }
 }
 
 impl TestApp {
