@@ -40,6 +40,14 @@ pub async fn gate(
     .bind(account_id)
     .fetch_one(&mut *conn)
     .await?;
+    // Every failure row comes with an increment, and only a success (or
+    // turning 2FA off) resets the count, deleting the rows: zero means
+    // there are none to read.
+    if consecutive == 0 {
+        return Ok(Gate::Open {
+            failures_on_record: false,
+        });
+    }
     let recent: Vec<i64> = sqlx::query_scalar(
         "SELECT failed_at FROM second_factor_failures
          WHERE account_id = $1 AND failed_at > $2
@@ -56,10 +64,8 @@ pub async fn gate(
     if consecutive >= HARD_CAP {
         return Ok(Gate::Capped);
     }
-    // Every failure row comes with an increment, and only a success
-    // resets the count (deleting the rows): zero means none are left.
     Ok(Gate::Open {
-        failures_on_record: consecutive > 0,
+        failures_on_record: true,
     })
 }
 
