@@ -80,8 +80,7 @@ async fn main() {
 pub struct BackendRun {
     pub name: &'static str,
     pub idle_rss: u64,
-    /// (scenario, connections, stats, peak RSS during the run)
-    pub rows: Vec<(&'static str, usize, Stats, u64)>,
+    pub rows: Vec<Row>,
     /// /login alone at one connection, and while 200 sign-ins run.
     pub login_idle_p99: Duration,
     pub login_under_sign_ins_p99: Duration,
@@ -204,12 +203,12 @@ async fn measure(
     for (level, connections) in LEVELS.into_iter().enumerate() {
         eprintln!("{name}: {connections} connection(s)");
         if wanted("GET /login") {
-            let rss = server.sample_rss();
-            let stats = load::get(connections, length, format!("{base}/login"), None).await;
+            let url = format!("{base}/login");
+            let row = get_row(server, "GET /login", connections, length, url, None).await;
             if connections == 1 {
-                login_idle_p99 = stats.percentile(99.0);
+                login_idle_p99 = row.2.percentile(99.0);
             }
-            rows.push(("GET /login", connections, stats, rss.peak().await));
+            rows.push(row);
         }
 
         if wanted("SignIn") {
@@ -268,37 +267,17 @@ async fn measure(
         }
 
         if wanted("GetAccount") {
-            let rss = server.sample_rss();
-            let stats = load::get(
-                connections,
-                length,
-                format!("{base}/api/GetAccount"),
-                Some(("authorization", format!("Bearer {token}"))),
-            )
-            .await;
-            rows.push((
-                "GetAccount (access token)",
-                connections,
-                stats,
-                rss.peak().await,
-            ));
+            let url = format!("{base}/api/GetAccount");
+            let header = Some(("authorization", format!("Bearer {token}")));
+            let scenario = "GetAccount (access token)";
+            rows.push(get_row(server, scenario, connections, length, url, header).await);
         }
 
         if wanted("GET /pkg") {
-            let rss = server.sample_rss();
-            let stats = load::get(
-                connections,
-                length,
-                format!("{base}/pkg/{asset}"),
-                Some(("accept-encoding", "br, gzip".to_owned())),
-            )
-            .await;
-            rows.push((
-                "GET /pkg (JS, brotli)",
-                connections,
-                stats,
-                rss.peak().await,
-            ));
+            let url = format!("{base}/pkg/{asset}");
+            let header = Some(("accept-encoding", "br, gzip".to_owned()));
+            let scenario = "GET /pkg (JS, brotli)";
+            rows.push(get_row(server, scenario, connections, length, url, header).await);
         }
     }
     BackendRun {
@@ -309,6 +288,23 @@ async fn measure(
         login_under_sign_ins_p99,
         bare_writes,
     }
+}
+
+/// (scenario, connections, stats, peak RSS during the run)
+type Row = (&'static str, usize, Stats, u64);
+
+/// A row of GETs of `url`, with the server's peak RSS while they ran.
+async fn get_row(
+    server: &Server,
+    scenario: &'static str,
+    connections: usize,
+    length: Length,
+    url: String,
+    header: Option<(&'static str, String)>,
+) -> Row {
+    let rss = server.sample_rss();
+    let stats = load::get(connections, length, url, header).await;
+    (scenario, connections, stats, rss.peak().await)
 }
 
 /// `count` accounts with 2FA on, made eight at a time; answers their TOTP
