@@ -190,8 +190,15 @@ fn static_files(site_root: &std::path::Path, hashed: bool) -> Router<AppState> {
         }))
 }
 
-/// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+/// Serves until `shutdown` completes. `main` passes [`shutdown_signal`];
+/// the tests' in-process servers pass a future that never ends, so they
+/// leave signals to the test binary (a SIGTERM once shut every server down
+/// and left the binary running).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     // Without TCP_NODELAY, a response written in two parts (headers, then a
     // file's body) waits for the client's delayed ACK: 40 ms per /pkg file.
@@ -205,11 +212,12 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

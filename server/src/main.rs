@@ -33,7 +33,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!("listening on http://{}", config.addr);
-    if let Err(error) = server::serve(listener, twofold.router).await {
+    if let Err(error) = server::serve(listener, twofold.router, server::shutdown_signal()).await {
         tracing::error!(%error, "server failed");
         return std::process::ExitCode::FAILURE;
     }

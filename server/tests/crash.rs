@@ -3,6 +3,7 @@
 //! their recovery codes and disable 2FA, then restarted on the same
 //! database. Every account must be whole: 2FA on implies a secret and
 //! exactly ten codes of the current set; 2FA off implies no codes at all.
+//! And SIGTERM ends the binary cleanly.
 
 mod common;
 
@@ -149,3 +150,30 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
 }
 
 on_both_backends!(killed_under_load_leaves_each_account_whole);
+
+/// The other way a process ends: an operator's SIGTERM (or a container
+/// stop) lets it finish and exit with success, promptly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_server_cleanly() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut server = Process::start(data_dir.path(), None).await;
+    assert_eq!(server.client().get("/login").await.status, 200);
+
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
+}

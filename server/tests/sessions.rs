@@ -106,7 +106,11 @@ async fn sessions_live_in_the_database(backend: Backend) {
     let twofold = server::build(&app.config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let other = listener.local_addr().unwrap();
-    tokio::spawn(server::serve(listener, twofold.router));
+    tokio::spawn(server::serve(
+        listener,
+        twofold.router,
+        std::future::pending(),
+    ));
 
     let reply = client
         .send(

@@ -79,7 +79,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     let Twofold { router, state } = server::build(&config).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { server::serve(listener, router).await });
+    tokio::spawn(server::serve(listener, router, std::future::pending()));
     TestApp {
         addr,
         state,
