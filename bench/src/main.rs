@@ -202,16 +202,18 @@ async fn measure(
     let mut login_under_sign_ins_p99 = Duration::ZERO;
     for (level, connections) in LEVELS.into_iter().enumerate() {
         eprintln!("{name}: {connections} connection(s)");
-        if wanted("GET /login") {
+        let scenario = "GET /login";
+        if wanted(scenario) {
             let url = format!("{base}/login");
-            let row = get_row(server, "GET /login", connections, length, url, None).await;
+            let row = get_row(server, scenario, connections, length, url, None).await;
             if connections == 1 {
                 login_idle_p99 = row.2.percentile(99.0);
             }
             rows.push(row);
         }
 
-        if wanted("SignIn") {
+        let scenario = "SignIn (password only)";
+        if wanted(scenario) {
             let rss = server.sample_rss();
             let url = format!("{base}/api/SignIn");
             let sign_ins = load::run(connections, length, move |client, _| {
@@ -231,16 +233,12 @@ async fn measure(
             } else {
                 sign_ins.await
             };
-            rows.push((
-                "SignIn (password only)",
-                connections,
-                stats,
-                rss.peak().await,
-            ));
+            rows.push((scenario, connections, stats, rss.peak().await));
         }
 
-        if wanted("Verify2FACode") {
-            // Verify2FACode: each request finishes its own pending sign-in.
+        let scenario = "Verify2FACode";
+        if wanted(scenario) {
+            // Each request finishes its own pending sign-in.
             let accounts = &secrets[level * VERIFIES_PER_LEVEL..(level + 1) * VERIFIES_PER_LEVEL];
             let pending = pending_sessions(&base, accounts).await;
             let rss = server.sample_rss();
@@ -263,20 +261,20 @@ async fn measure(
                 },
             )
             .await;
-            rows.push(("Verify2FACode", connections, stats, rss.peak().await));
+            rows.push((scenario, connections, stats, rss.peak().await));
         }
 
-        if wanted("GetAccount") {
+        let scenario = "GetAccount (access token)";
+        if wanted(scenario) {
             let url = format!("{base}/api/GetAccount");
             let header = Some(("authorization", format!("Bearer {token}")));
-            let scenario = "GetAccount (access token)";
             rows.push(get_row(server, scenario, connections, length, url, header).await);
         }
 
-        if wanted("GET /pkg") {
+        let scenario = "GET /pkg (JS, brotli)";
+        if wanted(scenario) {
             let url = format!("{base}/pkg/{asset}");
             let header = Some(("accept-encoding", "br, gzip".to_owned()));
-            let scenario = "GET /pkg (JS, brotli)";
             rows.push(get_row(server, scenario, connections, length, url, header).await);
         }
     }

@@ -91,10 +91,10 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
     );
 
     let server = Process::start_on(server.port(), data_dir.path(), database_url).await;
-    let url = match database_url {
-        Some(url) => url.to_owned(),
-        None => app::server::db::sqlite_url_in(data_dir.path()).unwrap(),
-    };
+    let url = database_url.map_or_else(
+        || app::server::db::sqlite_url_in(data_dir.path()).unwrap(),
+        str::to_owned,
+    );
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
     let accounts: Vec<AccountRow> = sqlx::query_as(

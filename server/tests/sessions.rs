@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Backend, spawn, spawn_with};
+use common::{Backend, serve_in_process, spawn, spawn_with};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -104,13 +104,7 @@ async fn sessions_live_in_the_database(backend: Backend) {
     // A second server on the same database (and data directory) accepts
     // the session.
     let twofold = server::build(&app.config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let other = listener.local_addr().unwrap();
-    tokio::spawn(server::serve(
-        listener,
-        twofold.router,
-        std::future::pending(),
-    ));
+    let other = serve_in_process(twofold.router).await;
 
     let reply = client
         .send(

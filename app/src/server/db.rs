@@ -8,7 +8,6 @@
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use sqlx::any::install_default_drivers;

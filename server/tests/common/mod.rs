@@ -77,9 +77,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     adjust(&mut config);
 
     let Twofold { router, state } = server::build(&config).await.expect("server builds");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    let addr = serve_in_process(router).await;
     TestApp {
         addr,
         state,
@@ -87,6 +85,15 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         _data_dir: data_dir,
         _database: database,
     }
+}
+
+/// Serves `router` on a random local port in the test's runtime. It never
+/// stops on a signal: those belong to the test binary.
+pub async fn serve_in_process(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    addr
 }
 
 /// A database of its own on the test PostgreSQL server. It is dropped,
@@ -100,7 +107,8 @@ pub struct TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let admin = std::mem::take(&mut self.admin);
+        let name = self.name.clone();
         // Drop runs inside the test's runtime, which cannot block on itself.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
