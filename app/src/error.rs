@@ -226,25 +226,6 @@ mod ssr {
             _ => false,
         }
     }
-
-    /// The session store is the database: a backend failure means it is
-    /// unreachable; encoding failures are ours.
-    impl From<tower_sessions::session::Error> for AppError {
-        fn from(error: tower_sessions::session::Error) -> Self {
-            use tower_sessions::session::Error as SessionError;
-            use tower_sessions::session_store::Error as StoreError;
-            match error {
-                SessionError::Store(StoreError::Backend(ref detail)) => {
-                    tracing::warn!(%detail, "session store unavailable");
-                    Self::Unavailable
-                }
-                error => {
-                    tracing::error!(%error, "session store error");
-                    Self::Internal
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

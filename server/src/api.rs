@@ -5,8 +5,6 @@
 //! tokens, and both steps run the same code as the browser's sign-in
 //! (`app::server::sign_in`).
 
-use std::sync::Arc;
-
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
@@ -16,15 +14,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tower_sessions::session::Id;
-use tower_sessions::{Expiry, Session};
 
 use app::error::AppError;
 use app::i18n::Lang;
 use app::server::events::RequestMeta;
+use app::server::session::Session;
 use app::server::sign_in::{PasswordStep, password_step, second_factor_step};
 use app::server::two_factor::{self, SecondFactor};
-use app::server::{AppState, session, tokens};
+use app::server::{AppState, tokens};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -144,12 +141,6 @@ impl From<AppError> for ApiError {
     }
 }
 
-impl From<tower_sessions::session::Error> for ApiError {
-    fn from(error: tower_sessions::session::Error) -> Self {
-        Self(error.into())
-    }
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
@@ -187,22 +178,10 @@ fn meta(parts: &Parts) -> RequestMeta {
     }
 }
 
-/// An API session on the shared store, with the browser's idle expiry:
-/// `None` starts a new one, `Some(id)` names an existing one.
-fn api_session(state: &AppState, id: Option<Id>) -> Session {
-    Session::new(
-        id,
-        Arc::new(state.sessions.clone()),
-        Some(Expiry::OnInactivity(crate::SESSION_IDLE)),
-    )
-}
-
-fn session_from_token(state: &AppState, token: &str) -> Result<Session, ApiError> {
-    let id: Id = token
-        .trim()
-        .parse()
-        .map_err(|_| ApiError(AppError::Unauthorized))?;
-    Ok(api_session(state, Some(id)))
+/// An API session: the same records the browser's cookies name. `None`
+/// starts a new one; a malformed token names none.
+fn api_session(state: &AppState, token: Option<&str>) -> Session {
+    Session::new(state.db.clone(), state.clock.clone(), token.map(str::trim))
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
@@ -213,12 +192,12 @@ fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
         .ok_or(ApiError(AppError::Unauthorized))
 }
 
-/// Saves the session and answers its (new) id.
+/// The token the session ended with, for the client to send next.
 async fn token_of(session: &Session) -> Result<String, ApiError> {
-    session.save().await?;
     session
-        .id()
-        .map(|id| id.to_string())
+        .token()
+        .await
+        .map(|token| token.as_str().to_owned())
         .ok_or(ApiError(AppError::Internal))
 }
 
@@ -257,7 +236,7 @@ async fn verify_2fa_code(
     body: Result<Json<VerifyRequest>, JsonRejection>,
 ) -> Result<Json<SessionReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
-    let session = session_from_token(&state, &request.session)?;
+    let session = api_session(&state, Some(&request.session));
     let factor = match (&request.code, &request.recovery_code) {
         (Some(code), None) => SecondFactor::Code(code),
         (None, Some(code)) => SecondFactor::RecoveryCode(code),
@@ -290,8 +269,8 @@ async fn get_account(
         let grant = tokens::authenticate(&state, token).await?;
         (grant.account, grant.status)
     } else {
-        let session = session_from_token(&state, token)?;
-        let account = session::current_account(&session, &state.db).await?;
+        let session = api_session(&state, Some(token));
+        let account = session.current_account().await?;
         let status = two_factor::status(&state, account.id).await?;
         (account, status)
     };
@@ -317,9 +296,9 @@ async fn sign_out(
         // Tokens end by being revoked in the dashboard, not by signing out.
         return Err(ApiError(AppError::TokenNotAllowed));
     }
-    let session = session_from_token(&state, token)?;
+    let session = api_session(&state, Some(token));
     // Only a live session can be ended; anything else is refused alike.
-    session::current_account(&session, &state.db).await?;
-    session::sign_out(&session).await?;
+    session.current_account().await?;
+    session.sign_out().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod config;
 pub mod language;
 pub mod layers;
+pub mod session_cookie;
 
 use std::sync::Arc;
 
@@ -21,8 +22,6 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::server::clock::Clock;
 use app::server::crypto::Vault;
@@ -35,9 +34,6 @@ pub use config::Config;
 
 /// Largest request body accepted; far above any form of ours.
 pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// Sessions end after this long without a request.
-pub const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
 /// A ready-to-serve app: the router and the state behind it.
 pub struct Twofold {
@@ -63,7 +59,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let backend = Backend::of_url(&url).map_err(StartupError::Storage)?;
     let vault = Vault::load_or_create(&config.data_dir, config.secret_key.as_deref())
         .map_err(StartupError::Storage)?;
-    let (db, sessions) = db::connect(
+    let db = db::connect(
         &url,
         config.db_pool,
         std::time::Duration::from_secs(config.db_timeout),
@@ -104,7 +100,6 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     let state = AppState {
         leptos_options,
         db,
-        sessions: sessions.clone(),
         passwords: Arc::new(Passwords::new(cores)),
         vault: Arc::new(vault),
         clock: Clock::default(),
@@ -114,21 +109,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         }),
     };
 
-    // The `__Host-` prefix pins the cookie to this origin, but browsers
-    // accept it only on Secure cookies.
-    let cookie_name = if config.secure_cookies {
-        "__Host-twofold"
-    } else {
-        "twofold"
-    };
-    let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(cookie_name)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
-
+    let cookies = session_cookie::CookieSettings::new(config.secure_cookies);
     let routes = generate_route_list(App);
     let router = Router::new()
         .merge(api::routes())
@@ -143,13 +124,31 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(layers::server_fn_error_status))
-        .layer(session_layer)
+        .layer(middleware::from_fn_with_state(
+            (state.clone(), cookies),
+            session_cookie::layer,
+        ))
         .layer(middleware::from_fn(layers::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(layers::json_api_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     Ok(Twofold { router, state })
+}
+
+/// Deletes the rows of expired sessions every ten minutes, for as long as
+/// the process runs. Expired sessions are refused anyway; this keeps the
+/// table from growing. Every process may run it: the deletes do not clash.
+pub async fn sweep_expired_sessions(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match app::server::session::delete_expired(&state.db, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "expired sessions deleted"),
+            Err(error) => tracing::warn!(?error, "expired sessions not deleted"),
+        }
+    }
 }
 
 /// `hash.txt`, written next to the server binary by `cargo leptos build`

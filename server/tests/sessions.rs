@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{Backend, serve_in_process, spawn, spawn_with};
+use app::server::db;
+use app::server::session;
+use common::{Backend, TestApp, api_sign_in, serve_in_process, spawn, spawn_with};
+use sha2::{Digest, Sha256};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -117,6 +120,137 @@ async fn sessions_live_in_the_database(backend: Backend) {
     assert_eq!(reply.json()["login"], "kiko");
 }
 
+/// The token of a `name=token` cookie pair.
+fn token_in(cookie: &str) -> &str {
+    cookie.split_once('=').map_or("", |(_, token)| token)
+}
+
+async fn stored_hashes(app: &TestApp) -> Vec<Vec<u8>> {
+    sqlx::query_scalar("SELECT id_hash FROM sessions ORDER BY id_hash")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn only_a_hash_of_the_token_is_stored(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = app.signed_up("lale", PASSWORD).await;
+    let token = token_in(client.cookie.as_deref().unwrap());
+    assert_eq!(token.len(), 43, "256 random bits, base64url: {token}");
+    assert_eq!(
+        stored_hashes(&app).await,
+        vec![Sha256::digest(token.as_bytes()).to_vec()]
+    );
+}
+
+async fn a_session_ends_after_twelve_idle_hours_and_use_keeps_it_alive(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("mira", PASSWORD).await;
+    for _ in 0..3 {
+        app.state.clock.advance(11 * 3600);
+        let reply = client.call("current_account", &[]).await;
+        assert_eq!(reply.status, 200, "used within 12 hours: {}", reply.body);
+    }
+    app.state.clock.advance(12 * 3600 + 1);
+    let reply = client.call("current_account", &[]).await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert!(
+        client.cookie.is_none(),
+        "the dead session's cookie is cleared"
+    );
+}
+
+async fn api_sessions_stay_alive_while_used_and_end_when_idle(backend: Backend) {
+    let app = spawn(backend).await;
+    app.signed_up("nils", PASSWORD).await;
+    let token = api_sign_in(&app, "nils").await;
+    let get_account = async || {
+        app.client()
+            .send(
+                reqwest::Client::new()
+                    .get(app.url("/api/GetAccount"))
+                    .bearer_auth(&token),
+            )
+            .await
+    };
+    for _ in 0..3 {
+        app.state.clock.advance(11 * 3600);
+        assert_eq!(get_account().await.status, 200);
+    }
+    app.state.clock.advance(12 * 3600 + 1);
+    assert_eq!(get_account().await.status, 401);
+}
+
+async fn expired_session_rows_are_deleted(backend: Backend) {
+    let app = spawn(backend).await;
+    app.signed_up("olga", PASSWORD).await;
+    app.state.clock.advance(12 * 3600 + 1);
+    let mut live = app.signed_up("pavel", PASSWORD).await;
+    let deleted = session::delete_expired(&app.state.db, app.now())
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let token = token_in(live.cookie.as_deref().unwrap()).to_owned();
+    assert_eq!(
+        stored_hashes(&app).await,
+        vec![Sha256::digest(token.as_bytes()).to_vec()]
+    );
+    assert_eq!(live.call("current_account", &[]).await.status, 200);
+}
+
+/// Makes every write of a session row fail (a fault inside the database),
+/// or stop failing.
+async fn refuse_session_writes(app: &TestApp, refuse: bool) {
+    let statements: &[&str] = match (app.state.db.backend, refuse) {
+        (db::Backend::Sqlite, true) => &[
+            "CREATE TRIGGER refuse_insert BEFORE INSERT ON sessions
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            "CREATE TRIGGER refuse_update BEFORE UPDATE ON sessions
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+        (db::Backend::Sqlite, false) => {
+            &["DROP TRIGGER refuse_insert", "DROP TRIGGER refuse_update"]
+        }
+        (db::Backend::Postgres, true) => &[
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql
+             AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+            "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON sessions
+             FOR EACH ROW EXECUTE FUNCTION refuse()",
+        ],
+        (db::Backend::Postgres, false) => {
+            &["DROP TRIGGER refuse ON sessions", "DROP FUNCTION refuse"]
+        }
+    };
+    for statement in statements {
+        sqlx::query(statement)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+}
+
+async fn a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("quin", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut client).await;
+    let mut pending = app.password_step("quin").await;
+    let form = [("recovery_code", enabled.codes[0].as_str())];
+
+    refuse_session_writes(&app, true).await;
+    let reply = pending.call("verify_recovery_code", &form).await;
+    assert_eq!(reply.status, 500, "{}", reply.body);
+
+    refuse_session_writes(&app, false).await;
+    let reply = pending.call("verify_recovery_code", &form).await;
+    assert_eq!(
+        reply.status, 200,
+        "the code is unused and the sign-in still pending: {}",
+        reply.body
+    );
+    let account = pending.call("current_account", &[]).await.json();
+    assert_eq!(account["recovery_codes_left"], 9);
+}
+
 on_both_backends!(
     session_cookie_is_http_only_and_same_site_lax,
     secure_cookies_when_configured,
@@ -126,4 +260,9 @@ on_both_backends!(
     sign_in_issues_a_new_session_id_and_the_old_one_dies,
     sign_out_kills_the_session_server_side,
     sessions_live_in_the_database,
+    only_a_hash_of_the_token_is_stored,
+    a_session_ends_after_twelve_idle_hours_and_use_keeps_it_alive,
+    api_sessions_stay_alive_while_used_and_end_when_idle,
+    expired_session_rows_are_deleted,
+    a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written,
 );

@@ -21,7 +21,7 @@ pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
     let account = accounts::create(&state.db, login, &hash)
         .await?
         .ok_or(AppError::LoginTaken)?;
-    session::sign_in(&session, &account).await?;
+    session.sign_in(&account).await?;
     tracing::info!(account_id = account.id, "account created");
     leptos_axum::redirect("/");
     Ok(())
@@ -48,10 +48,8 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
 /// Ends the current session server-side.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::session;
-
-    let session = session::from_request().await?;
-    session::sign_out(&session).await?;
+    let session = crate::server::session::from_request().await?;
+    session.sign_out().await?;
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -59,8 +57,6 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in account, or `Unauthorized`.
 #[server(endpoint = "current_account")]
 pub async fn current_account() -> Result<AccountView, AppError> {
-    use crate::server::session;
-
     let (state, session, account) = super::signed_in().await?;
     let status = crate::server::two_factor::status(&state, account.id).await?;
     let now = state.clock.now();
@@ -68,7 +64,9 @@ pub async fn current_account() -> Result<AccountView, AppError> {
         login: account.login,
         two_factor_enabled: status.enabled,
         recovery_codes_left: status.enabled.then_some(status.recovery_codes_left),
-        unlocked_for: session::unlocked_for(&session, now, state.settings.reauth_seconds).await?,
-        clock_drift: session::take_clock_drift(&session).await?,
+        unlocked_for: session
+            .unlocked_for(now, state.settings.reauth_seconds)
+            .await?,
+        clock_drift: session.take_clock_drift().await?,
     })
 }

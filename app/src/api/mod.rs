@@ -7,7 +7,7 @@ pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 mod context {
-    use tower_sessions::Session;
+    use crate::server::session::Session;
 
     use crate::error::AppError;
     use crate::server::accounts::Account;
@@ -17,7 +17,7 @@ mod context {
     pub async fn signed_in() -> Result<(AppState, Session, Account), AppError> {
         let state = AppState::from_context();
         let session = session::from_request().await?;
-        let account = session::current_account(&session, &state.db).await?;
+        let account = session.current_account().await?;
         Ok((state, session, account))
     }
 }

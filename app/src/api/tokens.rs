@@ -15,11 +15,12 @@ pub async fn create_access_token(
     scope: String,
 ) -> Result<CreatedToken, AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::{session, tokens};
+    use crate::server::tokens;
     use crate::types::TokenScope;
 
     let (state, session, account) = super::signed_in().await?;
-    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+    session
+        .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
     let expiry = tokens::parse_expiry(&expires_in_days)?;
     let scope =

@@ -12,7 +12,6 @@ pub async fn confirm_password(password: String) -> Result<u32, AppError> {
     use crate::server::accounts;
     use crate::server::events::{self, RequestMeta};
     use crate::server::password::Verified;
-    use crate::server::session;
     use crate::types::SecurityEventKind;
     use crate::validation::validate_offered_password;
 
@@ -41,7 +40,7 @@ pub async fn confirm_password(password: String) -> Result<u32, AppError> {
         .await?;
         return Err(AppError::IncorrectPassword);
     }
-    session::mark_reauthenticated(&session, now).await?;
+    session.mark_reauthenticated(now).await?;
     Ok(u32::try_from(state.settings.reauth_seconds).unwrap_or(0))
 }
 
@@ -49,16 +48,17 @@ pub async fn confirm_password(password: String) -> Result<u32, AppError> {
 #[server(endpoint = "lock_sensitive_actions")]
 pub async fn lock_sensitive_actions() -> Result<(), AppError> {
     let (_, session, _) = super::signed_in().await?;
-    crate::server::session::lock(&session).await
+    session.lock().await
 }
 
 /// Step 1 of 2: a new secret, shown as a QR code and as text.
 #[server(endpoint = "begin_two_factor_setup")]
 pub async fn begin_two_factor_setup() -> Result<SetupChallenge, AppError> {
-    use crate::server::{session, two_factor};
+    use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
-    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+    session
+        .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
     two_factor::begin_setup(&state, &account).await
 }
@@ -76,12 +76,14 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 #[server(endpoint = "confirm_two_factor_setup")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::{session, two_factor};
+    use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
     let changed =
         two_factor::confirm_setup(&state, &account, &code, &RequestMeta::from_context()).await?;
-    session::continue_after_change(&session, &account, changed.session_epoch).await?;
+    session
+        .continue_after_change(&account, changed.session_epoch)
+        .await?;
     Ok(changed.value)
 }
 
@@ -90,10 +92,11 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, App
 #[server(endpoint = "view_recovery_codes")]
 pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::{session, two_factor};
+    use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
-    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+    session
+        .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
     two_factor::view_recovery_codes(&state, &account, &RequestMeta::from_context()).await
 }
@@ -103,15 +106,18 @@ pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
 #[server(endpoint = "regenerate_recovery_codes")]
 pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::{session, two_factor};
+    use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
-    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+    session
+        .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
     let changed =
         two_factor::regenerate_recovery_codes(&state, &account, &RequestMeta::from_context())
             .await?;
-    session::continue_after_change(&session, &account, changed.session_epoch).await?;
+    session
+        .continue_after_change(&account, changed.session_epoch)
+        .await?;
     Ok(changed.value)
 }
 
@@ -138,13 +144,16 @@ pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
 #[server(endpoint = "disable_two_factor")]
 pub async fn disable_two_factor() -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::{session, two_factor};
+    use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
-    session::require_reauthenticated(&session, state.clock.now(), state.settings.reauth_seconds)
+    session
+        .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
     let changed = two_factor::disable(&state, &account, &RequestMeta::from_context()).await?;
-    session::continue_after_change(&session, &account, changed.session_epoch).await
+    session
+        .continue_after_change(&account, changed.session_epoch)
+        .await
 }
 
 /// The latest security events of the account, newest first.
@@ -158,11 +167,8 @@ pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
 /// sign-in is waiting for its second factor.
 #[server(endpoint = "awaiting_second_factor")]
 pub async fn awaiting_second_factor() -> Result<PendingSignIn, AppError> {
-    use crate::server::{AppState, session};
-
-    let state = AppState::from_context();
-    let session = session::from_request().await?;
-    let account = session::pending_account(&session, &state.db, state.clock.now()).await?;
+    let session = crate::server::session::from_request().await?;
+    let account = session.pending_account().await?;
     Ok(PendingSignIn {
         login: account.login,
     })
@@ -189,19 +195,11 @@ async fn finish_sign_in(
     factor: crate::server::two_factor::SecondFactor<'_>,
 ) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
-    use crate::server::two_factor::Accepted;
     use crate::server::{AppState, session, sign_in};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
-    let (_, accepted) =
-        sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
-    if let Accepted::Code {
-        clock_drift: Some(drift),
-    } = accepted
-    {
-        session::note_clock_drift(&session, drift).await?;
-    }
+    sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

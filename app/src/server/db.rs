@@ -14,11 +14,8 @@ use sqlx::any::install_default_drivers;
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sqlx::{Any, AnyPool, Connection, Database, Executor, Transaction};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Database, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
-use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self, SessionStore};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -65,8 +62,8 @@ impl Db {
 /// SQLite lets one transaction write at a time, and the others wait in its
 /// busy handler, which sleeps in steps of up to 100 ms: with 16 concurrent
 /// 2FA sign-ins, one in a hundred took 430 ms. This process's writers
-/// queue here instead, in turn and without sleeping (the session store's
-/// writes too). PostgreSQL locks rows itself: there is no queue.
+/// queue here instead, in turn and without sleeping (the sessions' writes
+/// too). PostgreSQL locks rows itself: there is no queue.
 #[derive(Clone, Debug, Default)]
 pub struct WriteQueue(Option<Arc<Mutex<()>>>);
 
@@ -140,8 +137,7 @@ fn pool_options<DB: Database>(max_connections: u32, acquire_timeout: Duration) -
         })
 }
 
-/// Opens the pool, applies the migrations and returns the session store on
-/// the same database.
+/// Opens the pool and applies the migrations.
 ///
 /// `acquire_timeout` bounds how long a request waits for a connection
 /// (including reconnecting to a database that went away) before it fails
@@ -150,20 +146,20 @@ pub async fn connect(
     url: &str,
     max_connections: u32,
     acquire_timeout: Duration,
-) -> Result<(Db, Sessions), sqlx::Error> {
+) -> Result<Db, sqlx::Error> {
     install_default_drivers();
     let backend =
         Backend::of_url(url).map_err(|message| sqlx::Error::Configuration(message.into()))?;
-    match backend {
+    let pool = match backend {
         Backend::Sqlite => {
             // WAL lets readers proceed during a write; it is a property of the
-            // file, so set it once before the pools open. The 5 s busy
+            // file, so it is set once, before the pool opens. The 5 s busy
             // timeout is sqlx's default for every connection.
-            let options = SqliteConnectOptions::from_str(url)?
+            SqliteConnectOptions::from_str(url)?
                 .journal_mode(SqliteJournalMode::Wal)
-                .foreign_keys(true);
-            let typed = pool_options(max_connections, acquire_timeout)
-                .connect_with(options)
+                .connect()
+                .await?
+                .close()
                 .await?;
             let pool = pool_options::<Any>(max_connections, acquire_timeout)
                 .after_connect(|conn, _| {
@@ -175,89 +171,21 @@ pub async fn connect(
                 .connect(url)
                 .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
-            let store = SqliteStore::new(typed);
-            store.migrate().await?;
-            let writes = WriteQueue::for_backend(backend);
-            let sessions = Sessions::Sqlite(store, writes.clone());
-            Ok((
-                Db {
-                    pool,
-                    backend,
-                    writes,
-                },
-                sessions,
-            ))
+            pool
         }
         Backend::Postgres => {
-            let typed = pool_options(max_connections.div_ceil(4).max(2), acquire_timeout)
-                .connect(url)
-                .await?;
             let pool = pool_options(max_connections, acquire_timeout)
                 .connect(url)
                 .await?;
             POSTGRES_MIGRATIONS.run(&pool).await?;
-            let store = PostgresStore::new(typed);
-            store.migrate().await?;
-            let writes = WriteQueue::for_backend(backend);
-            Ok((
-                Db {
-                    pool,
-                    backend,
-                    writes,
-                },
-                Sessions::Postgres(store),
-            ))
+            pool
         }
-    }
-}
-
-/// The tower-sessions store for whichever backend is in use. The sqlx store
-/// crate has one type per backend; this enum lets the rest of the app name
-/// one type. On SQLite, its writes take their turn in the write queue.
-#[derive(Debug, Clone)]
-pub enum Sessions {
-    Sqlite(SqliteStore, WriteQueue),
-    Postgres(PostgresStore),
-}
-
-#[async_trait::async_trait]
-impl SessionStore for Sessions {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store, writes) => {
-                let _turn = writes.enter().await;
-                store.create(record).await
-            }
-            Self::Postgres(store) => store.create(record).await,
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store, writes) => {
-                let _turn = writes.enter().await;
-                store.save(record).await
-            }
-            Self::Postgres(store) => store.save(record).await,
-        }
-    }
-
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(store, _) => store.load(id).await,
-            Self::Postgres(store) => store.load(id).await,
-        }
-    }
-
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store, writes) => {
-                let _turn = writes.enter().await;
-                store.delete(id).await
-            }
-            Self::Postgres(store) => store.delete(id).await,
-        }
-    }
+    };
+    Ok(Db {
+        pool,
+        backend,
+        writes: WriteQueue::for_backend(backend),
+    })
 }
 
 #[cfg(test)]

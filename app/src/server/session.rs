@@ -1,214 +1,572 @@
-//! What a session says about who is signed in.
+//! Sessions: who is signed in, on this request.
 //!
-//! The session record (in the database, via tower-sessions) holds the
-//! account id and the account's session epoch at sign-in. A session whose
-//! epoch no longer matches the account's is dead: bumping the epoch ends
-//! every session of an account at once, on every server process.
+//! A session is a row of `sessions`, found by the SHA-256 of a random
+//! 256-bit token that only the client holds (in the cookie, or as an API
+//! bearer token): a copy of the table opens no session. The row names the
+//! account and the account's session epoch when the session began; a row
+//! whose epoch no longer matches the account's is dead, so bumping the
+//! epoch ends every session of an account at once, on every process.
 //!
 //! After a correct password on an account with 2FA the session is only
-//! *pending*: it names the account for the second step and nothing else
-//! accepts it. Each step (password, second factor, re-authentication)
-//! issues a new session id.
+//! *pending*: for ten minutes it names the account for the second step,
+//! and nothing else accepts it. Each step (password, second factor,
+//! password confirmation) moves the session to a new token in the one
+//! statement that writes its new state. The second factor's step writes it
+//! in the transaction that accepts the factor, so a code or a recovery code
+//! is never spent without signing in.
+//!
+//! Writes happen when they are made, not when the request ends; the cookie
+//! layer (in the server crate) only tells the browser which token this
+//! handle ended with.
 
-use serde::{Deserialize, Serialize};
-use tower_sessions::Session;
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use tokio::sync::Mutex;
 
 use super::accounts::{self, Account};
+use super::clock::Clock;
 use super::db::Db;
 use crate::error::AppError;
 use crate::types::ClockDrift;
 
-const AUTH_KEY: &str = "auth";
-const REAUTH_KEY: &str = "reauthenticated_at";
-const CLOCK_DRIFT_KEY: &str = "clock_drift";
+/// A session ends after this long without a request.
+pub const IDLE_SECONDS: i64 = 12 * 60 * 60;
 
 /// A pending sign-in must be finished within this time.
 pub const PENDING_SECONDS: i64 = 10 * 60;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum SessionAuth {
-    SignedIn {
-        account_id: i64,
-        epoch: i64,
-    },
-    Pending {
-        account_id: i64,
-        epoch: i64,
-        since: i64,
-    },
-}
+/// A used session's expiry moves on at most this often: one write per
+/// session every few minutes, not one per request.
+const EXTEND_EVERY_SECONDS: i64 = 5 * 60;
 
-/// The request's session, put there by the session layer.
-pub async fn from_request() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(|error| {
-        tracing::error!(%error, "session layer missing");
-        AppError::Internal
-    })
-}
+const TOKEN_BYTES: usize = 32;
+const TOKEN_CHARS: usize = 43;
 
-/// A new id for a session that has one, against fixation. A session never
-/// stored has no id anyone could know, and gets a fresh one when saved:
-/// rotating it would only delete a record that does not exist.
-async fn renew_id(session: &Session) -> Result<(), AppError> {
-    if session.id().is_some() {
-        session.cycle_id().await?;
+/// The secret a client holds: 256 random bits, base64url. Only its hash is
+/// stored, and it is never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    fn generate() -> Self {
+        let mut random = [0u8; TOKEN_BYTES];
+        rand::rngs::OsRng.fill_bytes(&mut random);
+        Self(URL_SAFE_NO_PAD.encode(random))
     }
-    Ok(())
-}
 
-/// Signs `account` in on this session, under a new session id: an id seen
-/// before sign-in (by a network observer or a planted cookie) is dead.
-pub async fn sign_in(session: &Session, account: &Account) -> Result<(), AppError> {
-    renew_id(session).await?;
-    session.remove_value(REAUTH_KEY).await?;
-    session
-        .insert(
-            AUTH_KEY,
-            SessionAuth::SignedIn {
-                account_id: account.id,
-                epoch: account.session_epoch,
-            },
-        )
-        .await?;
-    Ok(())
-}
-
-/// The password was right; the second factor is still to come. The
-/// session can do nothing but finish signing in.
-pub async fn begin_pending(session: &Session, account: &Account, now: i64) -> Result<(), AppError> {
-    renew_id(session).await?;
-    session
-        .insert(
-            AUTH_KEY,
-            SessionAuth::Pending {
-                account_id: account.id,
-                epoch: account.session_epoch,
-                since: now,
-            },
-        )
-        .await?;
-    Ok(())
-}
-
-async fn live_account(db: &Db, account_id: i64, epoch: i64) -> Result<Account, AppError> {
-    match accounts::find_by_id(db, account_id).await? {
-        Some(account) if account.session_epoch == epoch => Ok(account),
-        _ => Err(AppError::Unauthorized),
-    }
-}
-
-/// After a change that ended the account's other sessions, this session
-/// carries on under a new id with the epoch that change set.
-pub async fn continue_after_change(
-    session: &Session,
-    account: &Account,
-    session_epoch: i64,
-) -> Result<(), AppError> {
-    let account = Account {
-        session_epoch,
-        ..account.clone()
-    };
-    sign_in(session, &account).await
-}
-
-/// The signed-in account, or `Unauthorized` (a pending sign-in included).
-pub async fn current_account(session: &Session, db: &Db) -> Result<Account, AppError> {
-    match session.get::<SessionAuth>(AUTH_KEY).await? {
-        Some(SessionAuth::SignedIn { account_id, epoch }) => {
-            live_account(db, account_id, epoch).await
+    /// A well-formed token, or `None`: anything else is never looked up.
+    pub fn parse(text: &str) -> Option<Self> {
+        if text.len() != TOKEN_CHARS {
+            return None;
         }
-        _ => Err(AppError::Unauthorized),
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        (bytes.len() == TOKEN_BYTES).then(|| Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn hash(&self) -> Vec<u8> {
+        Sha256::digest(self.0.as_bytes()).to_vec()
     }
 }
 
-/// The account of a pending sign-in, taken from the server-side session
-/// only, or `Unauthorized` if there is none or it expired.
-pub async fn pending_account(session: &Session, db: &Db, now: i64) -> Result<Account, AppError> {
-    match session.get::<SessionAuth>(AUTH_KEY).await? {
-        Some(SessionAuth::Pending {
-            account_id,
-            epoch,
-            since,
-        }) if now - since <= PENDING_SECONDS => live_account(db, account_id, epoch).await,
-        _ => Err(AppError::Unauthorized),
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(..)")
     }
 }
 
-/// Records a successful password confirmation on this session, under a
-/// new session id.
-pub async fn mark_reauthenticated(session: &Session, now: i64) -> Result<(), AppError> {
-    renew_id(session).await?;
-    session.insert(REAUTH_KEY, now).await?;
-    Ok(())
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The password was right; the second factor is still to come.
+    Pending,
+    SignedIn,
 }
 
-/// Sensitive actions need a password confirmation on this very session
-/// within the last `max_age` seconds.
-pub async fn require_reauthenticated(
-    session: &Session,
-    now: i64,
-    max_age: i64,
-) -> Result<(), AppError> {
-    reauthenticated_at(session, now, max_age)
-        .await?
-        .map(|_| ())
-        .ok_or(AppError::ReauthRequired)
-}
-
-/// When this session last confirmed the password, if that confirmation
-/// still unlocks sensitive actions: the one rule for the window.
-async fn reauthenticated_at(
-    session: &Session,
-    now: i64,
-    max_age: i64,
-) -> Result<Option<i64>, AppError> {
-    Ok(session
-        .get::<i64>(REAUTH_KEY)
-        .await?
-        .filter(|at| *at <= now && now - at <= max_age))
-}
-
-/// Seconds left before sensitive actions lock again, or `None` if they
-/// are locked.
-pub async fn unlocked_for(
-    session: &Session,
-    now: i64,
-    max_age: i64,
-) -> Result<Option<u32>, AppError> {
-    Ok(reauthenticated_at(session, now, max_age)
-        .await?
-        .map(|at| max_age - (now - at))
-        .filter(|left| *left > 0)
-        .and_then(|left| u32::try_from(left).ok()))
-}
-
-/// Lock now: sensitive actions need the password again.
-pub async fn lock(session: &Session) -> Result<(), AppError> {
-    session.remove_value(REAUTH_KEY).await?;
-    Ok(())
-}
-
-/// Remembers, for the dashboard to say once, that the code just accepted
-/// matched a neighbouring time step.
-pub async fn note_clock_drift(session: &Session, drift: ClockDrift) -> Result<(), AppError> {
-    session.insert(CLOCK_DRIFT_KEY, drift).await?;
-    Ok(())
-}
-
-/// The noted clock drift, forgotten as it is read. Only a note that is
-/// there is removed: removing marks the session changed, and every
-/// dashboard load would otherwise write the session back to the database.
-pub async fn take_clock_drift(session: &Session) -> Result<Option<ClockDrift>, AppError> {
-    let drift = session.get::<ClockDrift>(CLOCK_DRIFT_KEY).await?;
-    if drift.is_some() {
-        session.remove_value(CLOCK_DRIFT_KEY).await?;
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::SignedIn => "signed_in",
+        }
     }
-    Ok(drift)
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "signed_in" => Some(Self::SignedIn),
+            _ => None,
+        }
+    }
 }
 
-/// Ends the session: its record is deleted from the store and the cookie
-/// is cleared, so the old id is refused from now on.
-pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await?;
-    Ok(())
+fn drift_as_str(drift: ClockDrift) -> &'static str {
+    match drift {
+        ClockDrift::Ahead => "ahead",
+        ClockDrift::Behind => "behind",
+    }
+}
+
+fn drift_parse(text: &str) -> Option<ClockDrift> {
+    match text {
+        "ahead" => Some(ClockDrift::Ahead),
+        "behind" => Some(ClockDrift::Behind),
+        _ => None,
+    }
+}
+
+/// What a live session says, with its account.
+#[derive(Debug, Clone)]
+struct Record {
+    account: Account,
+    stage: Stage,
+    reauthenticated_at: Option<i64>,
+    /// A note for the dashboard to show once: the code just accepted
+    /// matched a neighbouring time step.
+    clock_drift: Option<ClockDrift>,
+    expires_at: i64,
+}
+
+impl Record {
+    fn signed_in(account: &Account, now: i64) -> Self {
+        Self {
+            account: account.clone(),
+            stage: Stage::SignedIn,
+            reauthenticated_at: None,
+            clock_drift: None,
+            expires_at: now + IDLE_SECONDS,
+        }
+    }
+
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, AppError> {
+        let stage: String = row.try_get("stage")?;
+        let drift: Option<String> = row.try_get("clock_drift")?;
+        Ok(Self {
+            account: accounts::account_from(row)?,
+            stage: Stage::parse(&stage).ok_or(AppError::Internal)?,
+            reauthenticated_at: row.try_get("reauthenticated_at")?,
+            clock_drift: drift.as_deref().and_then(drift_parse),
+            expires_at: row.try_get("expires_at")?,
+        })
+    }
+}
+
+/// The live session of a token: unexpired, and of the account's current
+/// epoch. Its account comes in the same statement.
+const LOAD: &str = "SELECT a.id, a.login, a.session_epoch, s.stage, s.reauthenticated_at,
+                           s.clock_drift, s.expires_at
+                    FROM sessions s
+                    JOIN accounts a ON a.id = s.account_id AND a.session_epoch = s.epoch
+                    WHERE s.id_hash = $1 AND s.expires_at > $2";
+
+/// What the client must be told about its token when the request ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CookieChange {
+    Keep,
+    Set(Token),
+    Clear,
+}
+
+/// A session written in a caller's transaction. It becomes this request's
+/// session with [`Session::adopt`], once that transaction has committed.
+#[must_use]
+#[derive(Debug)]
+pub struct Issued {
+    token: Token,
+    record: Record,
+}
+
+/// The request's session: shared by the cookie layer and the handlers.
+#[derive(Clone)]
+pub struct Session(Arc<Shared>);
+
+struct Shared {
+    db: Db,
+    clock: Clock,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// The token the client presented, or the one issued since.
+    token: Option<Token>,
+    /// `None` until looked up; then the live record, if there is one.
+    record: Option<Option<Record>>,
+    cookie: CookieChange,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Session(..)")
+    }
+}
+
+impl Session {
+    /// The session of a presented token (a cookie's value, a bearer token),
+    /// or a new, empty one. A malformed token is never looked up, and its
+    /// cookie is cleared.
+    pub fn new(db: Db, clock: Clock, presented: Option<&str>) -> Self {
+        let token = presented.and_then(Token::parse);
+        let cookie = if presented.is_some() && token.is_none() {
+            tracing::warn!("malformed session token refused");
+            CookieChange::Clear
+        } else {
+            CookieChange::Keep
+        };
+        Self(Arc::new(Shared {
+            db,
+            clock,
+            state: Mutex::new(State {
+                token,
+                record: None,
+                cookie,
+            }),
+        }))
+    }
+
+    /// The token the client holds once this request is done, if any.
+    pub async fn token(&self) -> Option<Token> {
+        self.0.state.lock().await.token.clone()
+    }
+
+    pub async fn cookie_change(&self) -> CookieChange {
+        self.0.state.lock().await.cookie.clone()
+    }
+
+    /// The live record, looked up once per request. A session in use has
+    /// its idle expiry moved on (every few minutes at most); a dead one
+    /// has its cookie cleared.
+    async fn record(&self, state: &mut State) -> Result<Option<Record>, AppError> {
+        if let Some(record) = &state.record {
+            return Ok(record.clone());
+        }
+        let Some(token) = state.token.clone() else {
+            state.record = Some(None);
+            return Ok(None);
+        };
+        let now = self.0.clock.now();
+        let row = sqlx::query(LOAD)
+            .bind(token.hash())
+            .bind(now)
+            .fetch_optional(&self.0.db.pool)
+            .await?;
+        let mut record = row.as_ref().map(Record::from_row).transpose()?;
+        match &mut record {
+            None => state.cookie = CookieChange::Clear,
+            Some(live)
+                if live.stage == Stage::SignedIn
+                    && live.expires_at - now < IDLE_SECONDS - EXTEND_EVERY_SECONDS =>
+            {
+                let _turn = self.0.db.write_turn().await;
+                sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2")
+                    .bind(now + IDLE_SECONDS)
+                    .bind(token.hash())
+                    .execute(&self.0.db.pool)
+                    .await?;
+                live.expires_at = now + IDLE_SECONDS;
+                state.cookie = CookieChange::Set(token);
+            }
+            Some(_) => {}
+        }
+        state.record = Some(record.clone());
+        Ok(record)
+    }
+
+    async fn live(&self, stage: Stage) -> Result<Record, AppError> {
+        let mut state = self.0.state.lock().await;
+        self.record(&mut state)
+            .await?
+            .filter(|record| record.stage == stage)
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// Writes `record` as this session, under a new token, on `conn`.
+    async fn issue_on(
+        conn: &mut AnyConnection,
+        old: Option<&Token>,
+        record: Record,
+    ) -> Result<Issued, AppError> {
+        let token = Token::generate();
+        let moved = match old {
+            Some(old) => sqlx::query(
+                "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
+                     reauthenticated_at = $5, clock_drift = $6, expires_at = $7
+                 WHERE id_hash = $8",
+            )
+            .bind(token.hash())
+            .bind(record.account.id)
+            .bind(record.account.session_epoch)
+            .bind(record.stage.as_str())
+            .bind(record.reauthenticated_at)
+            .bind(record.clock_drift.map(drift_as_str))
+            .bind(record.expires_at)
+            .bind(old.hash())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+            None => 0,
+        };
+        if moved == 0 {
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, account_id, epoch, stage, reauthenticated_at,
+                     clock_drift, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(token.hash())
+            .bind(record.account.id)
+            .bind(record.account.session_epoch)
+            .bind(record.stage.as_str())
+            .bind(record.reauthenticated_at)
+            .bind(record.clock_drift.map(drift_as_str))
+            .bind(record.expires_at)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(Issued { token, record })
+    }
+
+    fn adopt_into(state: &mut State, issued: Issued) {
+        state.cookie = CookieChange::Set(issued.token.clone());
+        state.token = Some(issued.token);
+        state.record = Some(Some(issued.record));
+    }
+
+    /// Makes a session written in a committed transaction this request's.
+    pub async fn adopt(&self, issued: Issued) {
+        Self::adopt_into(&mut *self.0.state.lock().await, issued);
+    }
+
+    /// Writes `record` as this session under a new token, on its own.
+    async fn replace(&self, record: Record) -> Result<(), AppError> {
+        let mut state = self.0.state.lock().await;
+        let _turn = self.0.db.write_turn().await;
+        let mut conn = self.0.db.pool.acquire().await?;
+        let issued = Self::issue_on(&mut conn, state.token.as_ref(), record).await?;
+        Self::adopt_into(&mut state, issued);
+        Ok(())
+    }
+
+    /// Signs `account` in on this session, under a new token: a token seen
+    /// before sign-in (by a network observer, or planted) is dead.
+    pub async fn sign_in(&self, account: &Account) -> Result<(), AppError> {
+        self.replace(Record::signed_in(account, self.0.clock.now()))
+            .await
+    }
+
+    /// [`Session::sign_in`], written in the caller's transaction (`conn`),
+    /// with the clock-drift note of the code that was accepted. Adopt the
+    /// result once the transaction has committed.
+    pub async fn sign_in_within(
+        &self,
+        conn: &mut AnyConnection,
+        account: &Account,
+        clock_drift: Option<ClockDrift>,
+    ) -> Result<Issued, AppError> {
+        let record = Record {
+            clock_drift,
+            ..Record::signed_in(account, self.0.clock.now())
+        };
+        let old = self.0.state.lock().await.token.clone();
+        Self::issue_on(conn, old.as_ref(), record).await
+    }
+
+    /// The password was right; the second factor is still to come. The
+    /// session can do nothing but finish signing in, within ten minutes.
+    pub async fn begin_pending(&self, account: &Account) -> Result<(), AppError> {
+        self.replace(Record {
+            stage: Stage::Pending,
+            expires_at: self.0.clock.now() + PENDING_SECONDS,
+            ..Record::signed_in(account, 0)
+        })
+        .await
+    }
+
+    /// After a change that ended the account's other sessions, this session
+    /// carries on under a new token with the epoch that change set.
+    pub async fn continue_after_change(
+        &self,
+        account: &Account,
+        session_epoch: i64,
+    ) -> Result<(), AppError> {
+        self.sign_in(&Account {
+            session_epoch,
+            ..account.clone()
+        })
+        .await
+    }
+
+    /// The signed-in account, or `Unauthorized` (a pending sign-in included).
+    pub async fn current_account(&self) -> Result<Account, AppError> {
+        Ok(self.live(Stage::SignedIn).await?.account)
+    }
+
+    /// The account of a pending sign-in, or `Unauthorized` if there is none
+    /// or it expired.
+    pub async fn pending_account(&self) -> Result<Account, AppError> {
+        Ok(self.live(Stage::Pending).await?.account)
+    }
+
+    /// Records a successful password confirmation on this session, under a
+    /// new token.
+    pub async fn mark_reauthenticated(&self, now: i64) -> Result<(), AppError> {
+        let record = self.live(Stage::SignedIn).await?;
+        self.replace(Record {
+            reauthenticated_at: Some(now),
+            ..record
+        })
+        .await
+    }
+
+    /// Sensitive actions need a password confirmation on this very session
+    /// within the last `max_age` seconds.
+    pub async fn require_reauthenticated(&self, now: i64, max_age: i64) -> Result<(), AppError> {
+        self.reauthenticated_at(now, max_age)
+            .await?
+            .map(|_| ())
+            .ok_or(AppError::ReauthRequired)
+    }
+
+    /// When this session last confirmed the password, if that confirmation
+    /// still unlocks sensitive actions: the one rule for the window.
+    async fn reauthenticated_at(&self, now: i64, max_age: i64) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .live(Stage::SignedIn)
+            .await?
+            .reauthenticated_at
+            .filter(|at| *at <= now && now - at <= max_age))
+    }
+
+    /// Seconds left before sensitive actions lock again, or `None` if they
+    /// are locked.
+    pub async fn unlocked_for(&self, now: i64, max_age: i64) -> Result<Option<u32>, AppError> {
+        Ok(self
+            .reauthenticated_at(now, max_age)
+            .await?
+            .map(|at| max_age - (now - at))
+            .filter(|left| *left > 0)
+            .and_then(|left| u32::try_from(left).ok()))
+    }
+
+    /// Updates one nullable column of this (live) session's row.
+    async fn clear_column(&self, column: &str) -> Result<(), AppError> {
+        let Some(token) = self.token().await else {
+            return Ok(());
+        };
+        let _turn = self.0.db.write_turn().await;
+        sqlx::query(&format!(
+            "UPDATE sessions SET {column} = NULL WHERE id_hash = $1"
+        ))
+        .bind(token.hash())
+        .execute(&self.0.db.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Lock now: sensitive actions need the password again.
+    pub async fn lock(&self) -> Result<(), AppError> {
+        self.live(Stage::SignedIn).await?;
+        self.clear_column("reauthenticated_at").await?;
+        if let Some(Some(record)) = &mut self.0.state.lock().await.record {
+            record.reauthenticated_at = None;
+        }
+        Ok(())
+    }
+
+    /// The noted clock drift, forgotten as it is read. Only a note that is
+    /// there is removed: every dashboard load would otherwise write.
+    pub async fn take_clock_drift(&self) -> Result<Option<ClockDrift>, AppError> {
+        let drift = self.live(Stage::SignedIn).await?.clock_drift;
+        if drift.is_some() {
+            self.clear_column("clock_drift").await?;
+            if let Some(Some(record)) = &mut self.0.state.lock().await.record {
+                record.clock_drift = None;
+            }
+        }
+        Ok(drift)
+    }
+
+    /// Ends the session: its row is deleted and the cookie is cleared, so
+    /// the token is refused from now on.
+    pub async fn sign_out(&self) -> Result<(), AppError> {
+        let mut state = self.0.state.lock().await;
+        if let Some(token) = state.token.take() {
+            let _turn = self.0.db.write_turn().await;
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(token.hash())
+                .execute(&self.0.db.pool)
+                .await?;
+        }
+        state.record = Some(None);
+        state.cookie = CookieChange::Clear;
+        Ok(())
+    }
+}
+
+/// The request's session, put there by the cookie layer.
+pub async fn from_request() -> Result<Session, AppError> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned())
+        .ok_or_else(|| {
+            tracing::error!("session layer missing");
+            AppError::Internal
+        })
+}
+
+/// Deletes the rows of sessions that expired (they are refused already;
+/// this only keeps the table small). Answers how many went.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, AppError> {
+    let _turn = db.write_turn().await;
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_random_bits_and_parse_back() {
+        let token = Token::generate();
+        assert_eq!(token.as_str().len(), TOKEN_CHARS);
+        assert_eq!(Token::parse(token.as_str()), Some(token.clone()));
+        assert_ne!(Token::generate(), token);
+        assert_eq!(format!("{token:?}"), "Token(..)");
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused_before_any_lookup() {
+        let good = Token::generate();
+        let mut longer = good.as_str().to_owned();
+        longer.push('A');
+        for bad in [
+            "",
+            "short",
+            &longer,
+            &good.as_str()[1..],
+            &format!("{}=", &good.as_str()[1..]),
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+        ] {
+            assert_eq!(Token::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn stages_and_drifts_read_back_what_is_written() {
+        for stage in [Stage::Pending, Stage::SignedIn] {
+            assert_eq!(Stage::parse(stage.as_str()), Some(stage));
+        }
+        for drift in [ClockDrift::Ahead, ClockDrift::Behind] {
+            assert_eq!(drift_parse(drift_as_str(drift)), Some(drift));
+        }
+        assert_eq!(Stage::parse("admin"), None);
+    }
 }

@@ -2,13 +2,11 @@
 //! sessions) and the JSON API (bearer sessions): one implementation, so the
 //! throttling, replay and race rules cannot diverge.
 
-use tower_sessions::Session;
-
 use super::AppState;
 use super::accounts::{self, Account, PasswordHash};
 use super::events::{self, RequestMeta};
 use super::password::Verified;
-use super::session;
+use super::session::Session;
 use super::two_factor::{self, Accepted, SecondFactor};
 use crate::error::AppError;
 use crate::types::SecurityEventKind;
@@ -60,14 +58,14 @@ pub async fn password_step(
     }
     let now = state.clock.now();
     if two_factor::status(state, account.id).await?.enabled {
-        session::begin_pending(session, &account, now).await?;
+        session.begin_pending(&account).await?;
         tracing::info!(
             account_id = account.id,
             "password accepted, second factor required"
         );
         return Ok(PasswordStep::SecondFactorRequired);
     }
-    session::sign_in(session, &account).await?;
+    session.sign_in(&account).await?;
     let kind = SecurityEventKind::SignedInWithPassword;
     events::record_alone(&state.db, account.id, kind, meta, now).await?;
     tracing::info!(account_id = account.id, "signed in with password only");
@@ -75,17 +73,27 @@ pub async fn password_step(
 }
 
 /// Step two: the account comes from the pending session, never from the
-/// request. On success the session is signed in under a new id; the
-/// answer says how the factor was accepted (a code's clock drift).
+/// request. On success the session is signed in under a new token, in the
+/// transaction that spends the factor; the answer says how the factor was
+/// accepted (a code's clock drift, which the session also notes for the
+/// dashboard).
 pub async fn second_factor_step(
     state: &AppState,
     session: &Session,
     factor: SecondFactor<'_>,
     meta: &RequestMeta,
 ) -> Result<(Account, Accepted), AppError> {
-    let account = session::pending_account(session, &state.db, state.clock.now()).await?;
-    let accepted: Accepted = two_factor::verify(state, account.id, factor, meta).await?;
-    session::sign_in(session, &account).await?;
+    let account = session.pending_account().await?;
+    let mut accepting = two_factor::verify(state, account.id, factor, meta).await?;
+    let clock_drift = match accepting.accepted {
+        Accepted::Code { clock_drift } => clock_drift,
+        Accepted::RecoveryCode { .. } => None,
+    };
+    let issued = session
+        .sign_in_within(&mut accepting.tx, &account, clock_drift)
+        .await?;
+    let accepted = accepting.commit().await?;
+    session.adopt(issued).await;
     tracing::info!(
         account_id = account.id,
         ?accepted,

@@ -8,7 +8,7 @@ use leptos::config::LeptosOptions;
 
 use super::clock::Clock;
 use super::crypto::Vault;
-use super::db::{Db, Sessions};
+use super::db::Db;
 use super::password::Passwords;
 
 /// Operator settings the app logic needs.
@@ -24,8 +24,6 @@ pub struct Settings {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
-    /// The session store, for API sessions carried as bearer tokens.
-    pub sessions: Sessions,
     pub passwords: Arc<Passwords>,
     pub vault: Arc<Vault>,
     pub clock: Clock,

@@ -16,6 +16,7 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::accounts::Account;
 use super::crypto::Purpose;
+use super::db::WriteTurn;
 use super::events::{self, RequestMeta};
 use super::recovery::{self, RecoveryCode};
 use super::throttle::{self, Gate};
@@ -480,15 +481,32 @@ pub enum Accepted {
     },
 }
 
-/// Checks the second factor of a pending sign-in.
+/// A second factor accepted in a transaction not yet committed: the caller
+/// writes what the acceptance grants (the signed-in session) in `tx`, then
+/// commits, so the code is spent if and only if that lands too.
+pub struct Accepting {
+    pub accepted: Accepted,
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: WriteTurn,
+}
+
+impl Accepting {
+    pub async fn commit(self) -> Result<Accepted, AppError> {
+        self.tx.commit().await?;
+        Ok(self.accepted)
+    }
+}
+
+/// Checks the second factor of a pending sign-in. A refusal is recorded
+/// and committed here; an acceptance is left for the caller to commit.
 pub async fn verify(
     state: &AppState,
     account_id: i64,
     factor: SecondFactor<'_>,
     meta: &RequestMeta,
-) -> Result<Accepted, AppError> {
+) -> Result<Accepting, AppError> {
     let now = state.clock.now();
-    let (_turn, mut tx) = state.db.begin_write().await?;
+    let (turn, mut tx) = state.db.begin_write().await?;
     let failures_on_record = match throttle::gate(&mut tx, account_id, now).await? {
         Gate::Open { failures_on_record } => failures_on_record,
         Gate::Throttled { retry_after } => {
@@ -503,6 +521,7 @@ pub async fn verify(
     };
     let attempt = Attempt {
         tx,
+        turn,
         account_id,
         failures_on_record,
         now,
@@ -517,6 +536,7 @@ pub async fn verify(
 /// A second-factor attempt past the throttle gate, inside its transaction.
 struct Attempt<'a> {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    turn: WriteTurn,
     account_id: i64,
     failures_on_record: bool,
     now: i64,
@@ -525,13 +545,20 @@ struct Attempt<'a> {
 
 impl Attempt<'_> {
     /// Clears the throttle and records how the account signed in, with the
-    /// change that accepted the factor.
-    async fn succeed(mut self, kind: SecurityEventKind) -> Result<(), AppError> {
+    /// change that accepted the factor; the caller commits.
+    async fn succeed(
+        mut self,
+        kind: SecurityEventKind,
+        accepted: Accepted,
+    ) -> Result<Accepting, AppError> {
         let (account_id, now) = (self.account_id, self.now);
         throttle::record_success(&mut self.tx, account_id, self.failures_on_record).await?;
         events::record(&mut self.tx, account_id, kind, self.meta, now).await?;
-        self.tx.commit().await?;
-        Ok(())
+        Ok(Accepting {
+            accepted,
+            tx: self.tx,
+            _turn: self.turn,
+        })
     }
 
     async fn fail<T>(self, error: AppError) -> Result<T, AppError> {
@@ -543,7 +570,7 @@ async fn verify_code(
     state: &AppState,
     mut attempt: Attempt<'_>,
     input: &str,
-) -> Result<Accepted, AppError> {
+) -> Result<Accepting, AppError> {
     let (account_id, now) = (attempt.account_id, attempt.now);
     let code = match Code::parse(input) {
         Ok(code) => code,
@@ -579,17 +606,19 @@ async fn verify_code(
         tracing::warn!(account_id, "replayed authentication code refused");
         return attempt.fail(invalid_code(now)).await;
     }
-    attempt.succeed(SecurityEventKind::SignedInWithCode).await?;
-    Ok(Accepted::Code {
+    let accepted = Accepted::Code {
         clock_drift: ClockDrift::from_steps(step - step_of(now)),
-    })
+    };
+    attempt
+        .succeed(SecurityEventKind::SignedInWithCode, accepted)
+        .await
 }
 
 async fn verify_recovery_code(
     state: &AppState,
     mut attempt: Attempt<'_>,
     input: &str,
-) -> Result<Accepted, AppError> {
+) -> Result<Accepting, AppError> {
     let (account_id, now) = (attempt.account_id, attempt.now);
     let code = match RecoveryCode::parse(input) {
         Ok(code) => code,
@@ -624,12 +653,13 @@ async fn verify_recovery_code(
     if used != 1 {
         return attempt.fail(AppError::InvalidRecoveryCode).await;
     }
-    attempt
-        .succeed(SecurityEventKind::SignedInWithRecoveryCode)
-        .await?;
     let left = unused.len().saturating_sub(1) as u32;
-    tracing::info!(account_id, left, "signed in with a recovery code");
-    Ok(Accepted::RecoveryCode { left })
+    attempt
+        .succeed(
+            SecurityEventKind::SignedInWithRecoveryCode,
+            Accepted::RecoveryCode { left },
+        )
+        .await
 }
 
 /// Records a failed attempt (and its event) and commits it before

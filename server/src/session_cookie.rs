@@ -1,0 +1,78 @@
+//! The session cookie: the token comes in with the request, and the token
+//! the session ended with goes back with the response. The session itself
+//! (`app::server::session`) writes to the database as it changes.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use cookie::{Cookie, SameSite};
+
+use app::server::AppState;
+use app::server::session::{self, CookieChange, Session};
+
+/// How the cookie is named and flagged.
+#[derive(Clone, Debug)]
+pub struct CookieSettings {
+    name: &'static str,
+    secure: bool,
+}
+
+impl CookieSettings {
+    /// The `__Host-` prefix pins the cookie to this origin, but browsers
+    /// accept it only on Secure cookies.
+    pub fn new(secure: bool) -> Self {
+        let name = if secure { "__Host-twofold" } else { "twofold" };
+        Self { name, secure }
+    }
+
+    fn cookie(&self, value: String) -> Cookie<'static> {
+        Cookie::build((self.name, value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .path("/")
+            .max_age(time::Duration::seconds(session::IDLE_SECONDS))
+            .build()
+    }
+
+    /// The first cookie of ours in the request's `Cookie` headers.
+    fn presented(&self, headers: &HeaderMap) -> Option<String> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == self.name)
+            .map(|cookie| cookie.value().to_owned())
+    }
+}
+
+/// Gives the request its session, and the response the cookie for it.
+pub async fn layer(
+    State((state, settings)): State<(AppState, CookieSettings)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let presented = settings.presented(request.headers());
+    let session = Session::new(state.db.clone(), state.clock.clone(), presented.as_deref());
+    request.extensions_mut().insert(session.clone());
+    let mut response = next.run(request).await;
+    let cookie = match session.cookie_change().await {
+        CookieChange::Keep => return response,
+        CookieChange::Set(token) => settings.cookie(token.as_str().to_owned()),
+        CookieChange::Clear => {
+            let mut cookie = settings.cookie(String::new());
+            cookie.make_removal();
+            cookie
+        }
+    };
+    match HeaderValue::from_str(&cookie.to_string()) {
+        Ok(value) => {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Err(_) => tracing::error!("session cookie not encodable"),
+    }
+    response
+}
