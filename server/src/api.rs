@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use app::error::AppError;
 use app::i18n::Lang;
 use app::server::events::RequestMeta;
-use app::server::session::Session;
+use app::server::session::{Session, Token};
 use app::server::sign_in::{PasswordStep, password_step, second_factor_step};
 use app::server::two_factor::{self, SecondFactor};
 use app::server::{AppState, tokens};
@@ -236,6 +236,11 @@ async fn verify_2fa_code(
     body: Result<Json<VerifyRequest>, JsonRejection>,
 ) -> Result<Json<SessionReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
+    // A session token that cannot be one is refused before anything else
+    // in the request is judged.
+    if Token::parse(request.session.trim()).is_none() {
+        return Err(ApiError(AppError::Unauthorized));
+    }
     let session = api_session(&state, Some(&request.session));
     let factor = match (&request.code, &request.recovery_code) {
         (Some(code), None) => SecondFactor::Code(code),
