@@ -453,9 +453,9 @@ mod review_findings {
 
         let meta = RequestMeta::default();
         let late = two_factor::regenerate_recovery_codes(&app.state, &stale, &meta).await;
-        assert_eq!(late.unwrap_err(), app::error::AppError::Unauthorized);
+        assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
         let late = two_factor::disable(&app.state, &stale, &meta).await;
-        assert_eq!(late.unwrap_err(), app::error::AppError::Unauthorized);
+        assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
         assert_eq!(
             count(&app, "SELECT recovery_set FROM two_factor").await,
             set_before

@@ -251,6 +251,32 @@ async fn a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written(backend
     assert_eq!(account["recovery_codes_left"], 9);
 }
 
+async fn a_change_is_not_made_when_the_session_cannot_be_carried_on(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("rosa", PASSWORD).await;
+    let enabled = app.enable_two_factor(&mut client).await;
+    let reply = client
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    refuse_session_writes(&app, true).await;
+    let reply = client.call("regenerate_recovery_codes", &[]).await;
+    assert_eq!(reply.status, 500, "{}", reply.body);
+
+    refuse_session_writes(&app, false).await;
+    // Nothing changed: this session lives on, and the old set is the set.
+    let reply = client.call("view_recovery_codes", &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let codes: Vec<String> = reply.json()["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, enabled.codes);
+}
+
 on_both_backends!(
     session_cookie_is_http_only_and_same_site_lax,
     secure_cookies_when_configured,
@@ -265,4 +291,5 @@ on_both_backends!(
     api_sessions_stay_alive_while_used_and_end_when_idle,
     expired_session_rows_are_deleted,
     a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written,
+    a_change_is_not_made_when_the_session_cannot_be_carried_on,
 );

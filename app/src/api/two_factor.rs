@@ -72,19 +72,18 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 
 /// Next: the code from the app turns 2FA on and returns the recovery codes
 /// (step 2 of 2). Other sessions of the account end; this one continues
-/// under a new id.
+/// under a new token, in the same transaction.
 #[server(endpoint = "confirm_two_factor_setup")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::two_factor;
 
     let (state, session, account) = super::signed_in().await?;
-    let changed =
+    let change =
         two_factor::confirm_setup(&state, &account, &code, &RequestMeta::from_context()).await?;
-    session
-        .continue_after_change(&account, changed.session_epoch)
-        .await?;
-    Ok(changed.value)
+    let codes = session.continue_with(&account, change).await?;
+    tracing::info!(account_id = account.id, "two-factor authentication enabled");
+    Ok(codes)
 }
 
 /// View Recovery Codes: the current set, used ones marked. Needs a recent
@@ -102,7 +101,8 @@ pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
 }
 
 /// Generate new recovery codes: the old set stops working at once. Other
-/// sessions of the account end; this one continues under a new id.
+/// sessions of the account end; this one continues under a new token, in
+/// the same transaction.
 #[server(endpoint = "regenerate_recovery_codes")]
 pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
@@ -112,13 +112,16 @@ pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     session
         .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
-    let changed =
+    let change =
         two_factor::regenerate_recovery_codes(&state, &account, &RequestMeta::from_context())
             .await?;
-    session
-        .continue_after_change(&account, changed.session_epoch)
-        .await?;
-    Ok(changed.value)
+    let codes = session.continue_with(&account, change).await?;
+    tracing::info!(
+        account_id = account.id,
+        set_number = codes.set_number,
+        "recovery codes regenerated"
+    );
+    Ok(codes)
 }
 
 /// The browser saved the codes to a file: worth a line in the activity.
@@ -140,7 +143,8 @@ pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
 }
 
 /// Disable Two-Factor Authentication: after the confirm pop-up and the
-/// password pop-up. Other sessions end; this one continues under a new id.
+/// password pop-up. Other sessions end; this one continues under a new
+/// token, in the same transaction.
 #[server(endpoint = "disable_two_factor")]
 pub async fn disable_two_factor() -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
@@ -150,10 +154,13 @@ pub async fn disable_two_factor() -> Result<(), AppError> {
     session
         .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
         .await?;
-    let changed = two_factor::disable(&state, &account, &RequestMeta::from_context()).await?;
-    session
-        .continue_after_change(&account, changed.session_epoch)
-        .await
+    let change = two_factor::disable(&state, &account, &RequestMeta::from_context()).await?;
+    session.continue_with(&account, change).await?;
+    tracing::info!(
+        account_id = account.id,
+        "two-factor authentication disabled"
+    );
+    Ok(())
 }
 
 /// The latest security events of the account, newest first.

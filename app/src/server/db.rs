@@ -59,6 +59,29 @@ impl Db {
     }
 }
 
+/// A change made in a transaction that is not committed yet, holding its
+/// write turn: the caller adds what must land with it, then commits.
+pub struct Uncommitted<T> {
+    pub value: T,
+    pub tx: Transaction<'static, Any>,
+    _turn: WriteTurn,
+}
+
+impl<T> Uncommitted<T> {
+    pub fn new(value: T, turn: WriteTurn, tx: Transaction<'static, Any>) -> Self {
+        Self {
+            value,
+            tx,
+            _turn: turn,
+        }
+    }
+
+    pub async fn commit(self) -> Result<T, sqlx::Error> {
+        self.tx.commit().await?;
+        Ok(self.value)
+    }
+}
+
 /// SQLite lets one transaction write at a time, and the others wait in its
 /// busy handler, which sleeps in steps of up to 100 ms: with 16 concurrent
 /// 2FA sign-ins, one in a hundred took 430 ms. This process's writers

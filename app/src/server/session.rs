@@ -30,7 +30,8 @@ use tokio::sync::Mutex;
 
 use super::accounts::{self, Account};
 use super::clock::Clock;
-use super::db::Db;
+use super::db::{Db, Uncommitted};
+use super::two_factor::Changed;
 use crate::error::AppError;
 use crate::types::ClockDrift;
 
@@ -387,18 +388,22 @@ impl Session {
         .await
     }
 
-    /// After a change that ended the account's other sessions, this session
-    /// carries on under a new token with the epoch that change set.
-    pub async fn continue_after_change(
+    /// Commits `change`, which ended the account's other sessions, with
+    /// this session carried on under a new token at the epoch the change
+    /// set, in the change's transaction: both land, or neither.
+    pub async fn continue_with<T>(
         &self,
         account: &Account,
-        session_epoch: i64,
-    ) -> Result<(), AppError> {
-        self.sign_in(&Account {
-            session_epoch,
+        mut change: Uncommitted<Changed<T>>,
+    ) -> Result<T, AppError> {
+        let account = Account {
+            session_epoch: change.value.session_epoch,
             ..account.clone()
-        })
-        .await
+        };
+        let issued = self.sign_in_within(&mut change.tx, &account, None).await?;
+        let changed = change.commit().await?;
+        self.adopt(issued).await;
+        Ok(changed.value)
     }
 
     /// The signed-in account, or `Unauthorized` (a pending sign-in included).

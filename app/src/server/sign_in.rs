@@ -85,7 +85,7 @@ pub async fn second_factor_step(
 ) -> Result<(Account, Accepted), AppError> {
     let account = session.pending_account().await?;
     let mut accepting = two_factor::verify(state, account.id, factor, meta).await?;
-    let clock_drift = match accepting.accepted {
+    let clock_drift = match accepting.value {
         Accepted::Code { clock_drift } => clock_drift,
         Accepted::RecoveryCode { .. } => None,
     };

@@ -16,7 +16,7 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::accounts::Account;
 use super::crypto::Purpose;
-use super::db::WriteTurn;
+use super::db::{Uncommitted, WriteTurn};
 use super::events::{self, RequestMeta};
 use super::recovery::{self, RecoveryCode};
 use super::throttle::{self, Gate};
@@ -132,7 +132,8 @@ pub async fn cancel_setup(state: &AppState, account_id: i64) -> Result<(), AppEr
 /// transaction the secret becomes active (replacing an earlier one, if the
 /// person is moving to a new phone), ten recovery codes are stored, and
 /// the account's other sessions end (its session epoch moves on; the
-/// caller re-issues the current session).
+/// caller carries the current session on in this transaction, then
+/// commits).
 ///
 /// The matched step is recorded as used: the code that confirmed set-up
 /// cannot also sign in.
@@ -141,9 +142,9 @@ pub async fn confirm_setup(
     account: &Account,
     code_input: &str,
     meta: &RequestMeta,
-) -> Result<Changed<RecoveryCodes>, AppError> {
+) -> Result<Uncommitted<Changed<RecoveryCodes>>, AppError> {
     let now = state.clock.now();
-    let (_turn, mut tx) = state.db.begin_write().await?;
+    let (turn, mut tx) = state.db.begin_write().await?;
     let failures_on_record = match throttle::gate(&mut tx, account.id, now).await? {
         Gate::Open { failures_on_record } => failures_on_record,
         Gate::Throttled { retry_after } => {
@@ -218,14 +219,13 @@ pub async fn confirm_setup(
         now,
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(account_id = account.id, "two-factor authentication enabled");
     let mut value = fresh_set(account, set_number, now, &codes);
     value.clock_drift = ClockDrift::from_steps(step - step_of(now));
-    Ok(Changed {
+    let changed = Changed {
         value,
         session_epoch,
-    })
+    };
+    Ok(Uncommitted::new(changed, turn, tx))
 }
 
 fn fresh_set(
@@ -250,7 +250,7 @@ fn fresh_set(
 }
 
 /// Moves the account's session epoch on, so every session but the one the
-/// caller re-issues (with the returned epoch) is dead, on every process.
+/// caller carries on (with the returned epoch) is dead, on every process.
 ///
 /// Compare-and-set against the epoch the caller's session carries: if
 /// another change ended this session meanwhile, this one fails instead of
@@ -268,7 +268,8 @@ async fn end_other_sessions(tx: &mut AnyConnection, account: &Account) -> Result
 }
 
 /// The result of a change that ended the account's other sessions: the
-/// caller re-issues its own session with `session_epoch`.
+/// caller carries its own session on with `session_epoch`, in the change's
+/// transaction ([`super::session::Session::continue_with`]).
 #[derive(Debug)]
 pub struct Changed<T> {
     pub value: T,
@@ -336,9 +337,9 @@ pub async fn regenerate_recovery_codes(
     state: &AppState,
     account: &Account,
     meta: &RequestMeta,
-) -> Result<Changed<RecoveryCodes>, AppError> {
+) -> Result<Uncommitted<Changed<RecoveryCodes>>, AppError> {
     let now = state.clock.now();
-    let (_turn, mut tx) = state.db.begin_write().await?;
+    let (turn, mut tx) = state.db.begin_write().await?;
     // The account row first, as every other 2FA change takes it: one lock
     // order, no deadlock.
     let session_epoch = end_other_sessions(&mut tx, account).await?;
@@ -360,16 +361,11 @@ pub async fn regenerate_recovery_codes(
         now,
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(
-        account_id = account.id,
-        set_number,
-        "recovery codes regenerated"
-    );
-    Ok(Changed {
+    let changed = Changed {
         value: fresh_set(account, set_number, now, &codes),
         session_epoch,
-    })
+    };
+    Ok(Uncommitted::new(changed, turn, tx))
 }
 
 /// Turns 2FA off: the secret, any pending set-up, the codes and the
@@ -381,9 +377,9 @@ pub async fn disable(
     state: &AppState,
     account: &Account,
     meta: &RequestMeta,
-) -> Result<Changed<()>, AppError> {
+) -> Result<Uncommitted<Changed<()>>, AppError> {
     let now = state.clock.now();
-    let (_turn, mut tx) = state.db.begin_write().await?;
+    let (turn, mut tx) = state.db.begin_write().await?;
     let session_epoch = end_other_sessions(&mut tx, account).await?;
     sqlx::query("UPDATE accounts SET second_factor_failures = 0 WHERE id = $1")
         .bind(account.id)
@@ -415,15 +411,11 @@ pub async fn disable(
         now,
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(
-        account_id = account.id,
-        "two-factor authentication disabled"
-    );
-    Ok(Changed {
+    let changed = Changed {
         value: (),
         session_epoch,
-    })
+    };
+    Ok(Uncommitted::new(changed, turn, tx))
 }
 
 /// Replaces the account's recovery codes with a new set, inside `tx`.
@@ -481,30 +473,16 @@ pub enum Accepted {
     },
 }
 
-/// A second factor accepted in a transaction not yet committed: the caller
-/// writes what the acceptance grants (the signed-in session) in `tx`, then
-/// commits, so the code is spent if and only if that lands too.
-pub struct Accepting {
-    pub accepted: Accepted,
-    pub tx: sqlx::Transaction<'static, sqlx::Any>,
-    _turn: WriteTurn,
-}
-
-impl Accepting {
-    pub async fn commit(self) -> Result<Accepted, AppError> {
-        self.tx.commit().await?;
-        Ok(self.accepted)
-    }
-}
-
 /// Checks the second factor of a pending sign-in. A refusal is recorded
-/// and committed here; an acceptance is left for the caller to commit.
+/// and committed here; an acceptance is left for the caller to commit,
+/// with the signed-in session written in its transaction, so the code is
+/// spent if and only if that lands too.
 pub async fn verify(
     state: &AppState,
     account_id: i64,
     factor: SecondFactor<'_>,
     meta: &RequestMeta,
-) -> Result<Accepting, AppError> {
+) -> Result<Uncommitted<Accepted>, AppError> {
     let now = state.clock.now();
     let (turn, mut tx) = state.db.begin_write().await?;
     let failures_on_record = match throttle::gate(&mut tx, account_id, now).await? {
@@ -550,15 +528,11 @@ impl Attempt<'_> {
         mut self,
         kind: SecurityEventKind,
         accepted: Accepted,
-    ) -> Result<Accepting, AppError> {
+    ) -> Result<Uncommitted<Accepted>, AppError> {
         let (account_id, now) = (self.account_id, self.now);
         throttle::record_success(&mut self.tx, account_id, self.failures_on_record).await?;
         events::record(&mut self.tx, account_id, kind, self.meta, now).await?;
-        Ok(Accepting {
-            accepted,
-            tx: self.tx,
-            _turn: self.turn,
-        })
+        Ok(Uncommitted::new(accepted, self.turn, self.tx))
     }
 
     async fn fail<T>(self, error: AppError) -> Result<T, AppError> {
@@ -570,7 +544,7 @@ async fn verify_code(
     state: &AppState,
     mut attempt: Attempt<'_>,
     input: &str,
-) -> Result<Accepting, AppError> {
+) -> Result<Uncommitted<Accepted>, AppError> {
     let (account_id, now) = (attempt.account_id, attempt.now);
     let code = match Code::parse(input) {
         Ok(code) => code,
@@ -618,7 +592,7 @@ async fn verify_recovery_code(
     state: &AppState,
     mut attempt: Attempt<'_>,
     input: &str,
-) -> Result<Accepting, AppError> {
+) -> Result<Uncommitted<Accepted>, AppError> {
     let (account_id, now) = (attempt.account_id, attempt.now);
     let code = match RecoveryCode::parse(input) {
         Ok(code) => code,
