@@ -5,15 +5,6 @@ mod common;
 
 use common::{Backend, PASSWORD, TestApp, USER_AGENT, oathtool_code, spawn};
 
-fn codes_of(reply: &common::Reply) -> Vec<String> {
-    reply.json()["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(&app.state.db.pool)
@@ -47,7 +38,7 @@ async fn viewing_needs_a_fresh_confirmation_and_marks_used_codes(backend: Backen
     assert_eq!(view.status, 200, "{}", view.body);
     let body = view.json();
     assert_eq!(body["set_number"], 1);
-    assert_eq!(codes_of(&view), enabled.codes);
+    assert_eq!(view.codes(), enabled.codes);
     let entries = body["codes"].as_array().unwrap();
     for (i, entry) in entries.iter().enumerate() {
         assert_eq!(entry["used_at"].is_null(), i != 2, "entry {i}");
@@ -90,7 +81,7 @@ async fn regenerating_replaces_the_whole_set(backend: Backend) {
     let reply = client.call("regenerate_recovery_codes", &[]).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["set_number"], 2);
-    let fresh = codes_of(&reply);
+    let fresh = reply.codes();
     assert_eq!(fresh.len(), 10);
     assert!(fresh.iter().all(|code| !enabled.codes.contains(code)));
     assert_ne!(
@@ -169,7 +160,7 @@ async fn concurrent_regenerations_leave_exactly_one_set(backend: Backend) {
     let reply = check
         .call(
             "verify_recovery_code",
-            &[("recovery_code", &codes_of(winner)[9])],
+            &[("recovery_code", &winner.codes()[9])],
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
@@ -252,7 +243,7 @@ async fn disabling_during_a_set_up_elsewhere_leaves_no_half_state(backend: Backe
         200
     );
     let view = tab_a.call("view_recovery_codes", &[]).await;
-    let recovery = codes_of(&view);
+    let recovery = view.codes();
     tab_b
         .call("verify_recovery_code", &[("recovery_code", &recovery[1])])
         .await;
@@ -341,7 +332,7 @@ async fn the_security_activity_lists_every_event_newest_first(backend: Backend) 
         .await;
     assert_eq!(client.call("view_recovery_codes", &[]).await.status, 200);
     client.call("note_recovery_codes_downloaded", &[]).await;
-    let fresh = codes_of(&client.call("regenerate_recovery_codes", &[]).await);
+    let fresh = client.call("regenerate_recovery_codes", &[]).await.codes();
     app.state.clock.advance(30);
 
     let mut other = app.password_step("gia").await;

@@ -65,12 +65,7 @@ async fn the_whole_flow_leaves_no_secret_in_logs_or_responses(backend: Backend) 
             &[("code", &oathtool_code(&key, app.now()))],
         )
         .await;
-    let codes: Vec<String> = confirmed.json()["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["code"].as_str().unwrap().to_owned())
-        .collect();
+    let codes = confirmed.codes();
     sessions.push(client.cookie.clone().unwrap());
     replies.push(client.call("sign_out", &[]).await);
 

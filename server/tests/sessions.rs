@@ -268,13 +268,7 @@ async fn a_change_is_not_made_when_the_session_cannot_be_carried_on(backend: Bac
     // Nothing changed: this session lives on, and the old set is the set.
     let reply = client.call("view_recovery_codes", &[]).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let codes: Vec<String> = reply.json()["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["code"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(codes, enabled.codes);
+    assert_eq!(reply.codes(), enabled.codes);
 }
 
 on_both_backends!(

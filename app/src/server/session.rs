@@ -287,26 +287,31 @@ impl Session {
             .ok_or(AppError::Unauthorized)
     }
 
-    /// Writes `record` as this session, under a new token, on `conn`.
+    /// Writes `record` as this session, under a new token, on `conn`: the
+    /// old token's row moves to the new one, or a row is added.
     async fn issue_on(
         conn: &mut AnyConnection,
         old: Option<&Token>,
         record: Record,
     ) -> Result<Issued, AppError> {
         let token = Token::generate();
+        // $1..$7 in both statements: the new row's values.
+        let with_row = |sql| {
+            sqlx::query(sql)
+                .bind(token.hash())
+                .bind(record.account.id)
+                .bind(record.account.session_epoch)
+                .bind(record.stage.as_str())
+                .bind(record.reauthenticated_at)
+                .bind(record.clock_drift.map(drift_as_str))
+                .bind(record.expires_at)
+        };
         let moved = match old {
-            Some(old) => sqlx::query(
+            Some(old) => with_row(
                 "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
-                     reauthenticated_at = $5, clock_drift = $6, expires_at = $7
-                 WHERE id_hash = $8",
+                         reauthenticated_at = $5, clock_drift = $6, expires_at = $7
+                     WHERE id_hash = $8",
             )
-            .bind(token.hash())
-            .bind(record.account.id)
-            .bind(record.account.session_epoch)
-            .bind(record.stage.as_str())
-            .bind(record.reauthenticated_at)
-            .bind(record.clock_drift.map(drift_as_str))
-            .bind(record.expires_at)
             .bind(old.hash())
             .execute(&mut *conn)
             .await?
@@ -314,18 +319,11 @@ impl Session {
             None => 0,
         };
         if moved == 0 {
-            sqlx::query(
+            with_row(
                 "INSERT INTO sessions (id_hash, account_id, epoch, stage, reauthenticated_at,
                      clock_drift, expires_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(token.hash())
-            .bind(record.account.id)
-            .bind(record.account.session_epoch)
-            .bind(record.stage.as_str())
-            .bind(record.reauthenticated_at)
-            .bind(record.clock_drift.map(drift_as_str))
-            .bind(record.expires_at)
             .execute(&mut *conn)
             .await?;
         }

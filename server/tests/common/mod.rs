@@ -199,6 +199,16 @@ impl Reply {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The recovery codes of a reply that shows a set, in order.
+    pub fn codes(&self) -> Vec<String> {
+        self.json()["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Every `Set-Cookie` header of the response.
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers
@@ -363,12 +373,7 @@ pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) ->
         .await;
     assert_eq!(reply.status, 200, "confirm: {}", reply.body);
     let body = reply.json();
-    let codes = body["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["code"].as_str().unwrap().to_owned())
-        .collect();
+    let codes = reply.codes();
     Enabled {
         key,
         codes,
