@@ -9,7 +9,7 @@ use axum::response::Response;
 use cookie::{Cookie, SameSite};
 
 use app::server::AppState;
-use app::server::session::{self, CookieChange, Session};
+use app::server::session::{CookieChange, Session};
 
 /// How the cookie is named and flagged.
 #[derive(Clone, Debug)]
@@ -26,13 +26,13 @@ impl CookieSettings {
         Self { name, secure }
     }
 
-    fn cookie(&self, value: String) -> Cookie<'static> {
+    fn cookie(&self, value: String, max_age: i64) -> Cookie<'static> {
         Cookie::build((self.name, value))
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(self.secure)
             .path("/")
-            .max_age(time::Duration::seconds(session::IDLE_SECONDS))
+            .max_age(time::Duration::seconds(max_age))
             .build()
     }
 
@@ -61,16 +61,19 @@ pub async fn layer(
     let mut response = next.run(request).await;
     let cookie = match session.cookie_change().await {
         CookieChange::Keep => return response,
-        CookieChange::Set(token) => settings.cookie(token.as_str().to_owned()),
+        CookieChange::Set(token, max_age) => settings.cookie(token.as_str().to_owned(), max_age),
         CookieChange::Clear => {
-            let mut cookie = settings.cookie(String::new());
+            let mut cookie = settings.cookie(String::new(), 0);
             cookie.make_removal();
             cookie
         }
     };
+    let headers = response.headers_mut();
     match HeaderValue::from_str(&cookie.to_string()) {
         Ok(value) => {
-            response.headers_mut().append(header::SET_COOKIE, value);
+            headers.append(header::SET_COOKIE, value);
+            // A response that hands out a token is never stored by a cache.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
         Err(_) => tracing::error!("session cookie not encodable"),
     }

@@ -171,18 +171,34 @@ const LOAD: &str = "SELECT a.id, a.login, a.session_epoch, s.stage, s.reauthenti
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CookieChange {
     Keep,
-    Set(Token),
+    /// The token, and how many seconds the cookie should live.
+    Set(Token, i64),
     Clear,
 }
 
-/// A session written in a caller's transaction. It becomes this request's
-/// session with [`Session::adopt`], once that transaction has committed.
-#[must_use]
+/// A session written in a caller's transaction, for this request once that
+/// transaction has committed.
 #[derive(Debug)]
-pub struct Issued {
+struct Issued {
     token: Token,
     record: Record,
 }
+
+/// The row a new token takes over.
+enum Replacing<'a> {
+    /// A fresh sign-in: the presented token's row, whatever its state, if
+    /// there is one; otherwise a new row.
+    Whatever(Option<&'a Token>),
+    /// This live session, as this request read it. If it moved to another
+    /// token, ended or expired meanwhile, nothing is written and the
+    /// request is refused: a rotation never revives a session, and two
+    /// requests on one token cannot both carry it on.
+    Live(&'a Token, &'a Record),
+}
+
+const FORGET_REAUTHENTICATION: &str =
+    "UPDATE sessions SET reauthenticated_at = NULL WHERE id_hash = $1";
+const FORGET_CLOCK_DRIFT: &str = "UPDATE sessions SET clock_drift = NULL WHERE id_hash = $1";
 
 /// The request's session: shared by the cookie layer and the handlers.
 #[derive(Clone)]
@@ -241,8 +257,12 @@ impl Session {
     }
 
     /// The live record, looked up once per request. A session in use has
-    /// its idle expiry moved on (every few minutes at most); a dead one
-    /// has its cookie cleared.
+    /// its idle expiry moved on (every few minutes at most), and its cookie
+    /// with it.
+    ///
+    /// The cookie of a token that names no live session is left alone: a
+    /// request still carrying a token that another one has just replaced
+    /// must not clear the new token from the browser. It opens nothing.
     async fn record(&self, state: &mut State) -> Result<Option<Record>, AppError> {
         if let Some(record) = &state.record {
             return Ok(record.clone());
@@ -258,22 +278,24 @@ impl Session {
             .fetch_optional(&self.0.db.pool)
             .await?;
         let mut record = row.as_ref().map(Record::from_row).transpose()?;
-        match &mut record {
-            None => state.cookie = CookieChange::Clear,
-            Some(live)
-                if live.stage == Stage::SignedIn
-                    && live.expires_at - now < IDLE_SECONDS - EXTEND_EVERY_SECONDS =>
-            {
-                let _turn = self.0.db.write_turn().await;
-                sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2")
-                    .bind(now + IDLE_SECONDS)
-                    .bind(token.hash())
-                    .execute(&self.0.db.pool)
-                    .await?;
+        if let Some(live) = &mut record
+            && live.stage == Stage::SignedIn
+            && live.expires_at - now < IDLE_SECONDS - EXTEND_EVERY_SECONDS
+        {
+            let _turn = self.0.db.write_turn().await;
+            let extended = sqlx::query(
+                "UPDATE sessions SET expires_at = $1 WHERE id_hash = $2 AND expires_at < $1",
+            )
+            .bind(now + IDLE_SECONDS)
+            .bind(token.hash())
+            .execute(&self.0.db.pool)
+            .await?
+            .rows_affected();
+            // Not extended: another request moved it on or replaced it.
+            if extended == 1 {
                 live.expires_at = now + IDLE_SECONDS;
-                state.cookie = CookieChange::Set(token);
+                state.cookie = CookieChange::Set(token, IDLE_SECONDS);
             }
-            Some(_) => {}
         }
         state.record = Some(record.clone());
         Ok(record)
@@ -287,12 +309,20 @@ impl Session {
             .ok_or(AppError::Unauthorized)
     }
 
-    /// Writes `record` as this session, under a new token, on `conn`: the
-    /// old token's row moves to the new one, or a row is added.
+    /// This live session's token and record, as this request read them.
+    async fn live_with_token(&self, stage: Stage) -> Result<(Token, Record), AppError> {
+        let record = self.live(stage).await?;
+        let token = self.token().await.ok_or(AppError::Unauthorized)?;
+        Ok((token, record))
+    }
+
+    /// Writes `record` as this session under a new token, on `conn`, in
+    /// place of `replacing`.
     async fn issue_on(
         conn: &mut AnyConnection,
-        old: Option<&Token>,
+        replacing: Replacing<'_>,
         record: Record,
+        now: i64,
     ) -> Result<Issued, AppError> {
         let token = Token::generate();
         // $1..$7 in both statements: the new row's values.
@@ -306,17 +336,37 @@ impl Session {
                 .bind(record.clock_drift.map(drift_as_str))
                 .bind(record.expires_at)
         };
-        let moved = match old {
-            Some(old) => with_row(
-                "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
-                         reauthenticated_at = $5, clock_drift = $6, expires_at = $7
-                     WHERE id_hash = $8",
-            )
-            .bind(old.hash())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected(),
-            None => 0,
+        const MOVE: &str = "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3,
+                                stage = $4, reauthenticated_at = $5, clock_drift = $6,
+                                expires_at = $7
+                            WHERE id_hash = $8";
+        const MOVE_LIVE: &str = "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3,
+                                     stage = $4, reauthenticated_at = $5, clock_drift = $6,
+                                     expires_at = $7
+                                 WHERE id_hash = $8 AND stage = $9 AND epoch = $10
+                                     AND expires_at > $11";
+        let moved = match replacing {
+            Replacing::Whatever(None) => 0,
+            Replacing::Whatever(Some(old)) => with_row(MOVE)
+                .bind(old.hash())
+                .execute(&mut *conn)
+                .await?
+                .rows_affected(),
+            Replacing::Live(old, was) => {
+                let moved = with_row(MOVE_LIVE)
+                    .bind(old.hash())
+                    .bind(was.stage.as_str())
+                    .bind(was.account.session_epoch)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                if moved != 1 {
+                    tracing::info!("session changed by another request; refused");
+                    return Err(AppError::Unauthorized);
+                }
+                moved
+            }
         };
         if moved == 0 {
             with_row(
@@ -330,60 +380,83 @@ impl Session {
         Ok(Issued { token, record })
     }
 
-    fn adopt_into(state: &mut State, issued: Issued) {
-        state.cookie = CookieChange::Set(issued.token.clone());
+    fn adopt(state: &mut State, issued: Issued) {
+        let max_age = match issued.record.stage {
+            Stage::Pending => PENDING_SECONDS,
+            Stage::SignedIn => IDLE_SECONDS,
+        };
+        state.cookie = CookieChange::Set(issued.token.clone(), max_age);
         state.token = Some(issued.token);
         state.record = Some(Some(issued.record));
     }
 
-    /// Makes a session written in a committed transaction this request's.
-    pub async fn adopt(&self, issued: Issued) {
-        Self::adopt_into(&mut *self.0.state.lock().await, issued);
-    }
-
     /// Writes `record` as this session under a new token, on its own.
-    async fn replace(&self, record: Record) -> Result<(), AppError> {
+    async fn replace(&self, record: Record, live: Option<Stage>) -> Result<(), AppError> {
+        let was = match live {
+            Some(stage) => Some(self.live_with_token(stage).await?),
+            None => None,
+        };
         let mut state = self.0.state.lock().await;
+        let replacing = match &was {
+            Some((token, record)) => Replacing::Live(token, record),
+            None => Replacing::Whatever(state.token.as_ref()),
+        };
         let _turn = self.0.db.write_turn().await;
         let mut conn = self.0.db.pool.acquire().await?;
-        let issued = Self::issue_on(&mut conn, state.token.as_ref(), record).await?;
-        Self::adopt_into(&mut state, issued);
+        let issued = Self::issue_on(&mut conn, replacing, record, self.0.clock.now()).await?;
+        Self::adopt(&mut state, issued);
         Ok(())
+    }
+
+    /// Commits `change` with this live session moved to a new token as
+    /// `record`, in the change's transaction: both land, or neither.
+    async fn commit_with<T>(
+        &self,
+        stage: Stage,
+        record: Record,
+        mut change: Uncommitted<T>,
+    ) -> Result<T, AppError> {
+        let (token, was) = self.live_with_token(stage).await?;
+        let replacing = Replacing::Live(&token, &was);
+        let issued = Self::issue_on(&mut change.tx, replacing, record, self.0.clock.now()).await?;
+        let value = change.commit().await?;
+        Self::adopt(&mut *self.0.state.lock().await, issued);
+        Ok(value)
     }
 
     /// Signs `account` in on this session, under a new token: a token seen
     /// before sign-in (by a network observer, or planted) is dead.
     pub async fn sign_in(&self, account: &Account) -> Result<(), AppError> {
-        self.replace(Record::signed_in(account, self.0.clock.now()))
+        self.replace(Record::signed_in(account, self.0.clock.now()), None)
             .await
-    }
-
-    /// [`Session::sign_in`], written in the caller's transaction (`conn`),
-    /// with the clock-drift note of the code that was accepted. Adopt the
-    /// result once the transaction has committed.
-    pub async fn sign_in_within(
-        &self,
-        conn: &mut AnyConnection,
-        account: &Account,
-        clock_drift: Option<ClockDrift>,
-    ) -> Result<Issued, AppError> {
-        let record = Record {
-            clock_drift,
-            ..Record::signed_in(account, self.0.clock.now())
-        };
-        let old = self.0.state.lock().await.token.clone();
-        Self::issue_on(conn, old.as_ref(), record).await
     }
 
     /// The password was right; the second factor is still to come. The
     /// session can do nothing but finish signing in, within ten minutes.
     pub async fn begin_pending(&self, account: &Account) -> Result<(), AppError> {
-        self.replace(Record {
+        let record = Record {
             stage: Stage::Pending,
             expires_at: self.0.clock.now() + PENDING_SECONDS,
             ..Record::signed_in(account, 0)
-        })
-        .await
+        };
+        self.replace(record, None).await
+    }
+
+    /// Commits an accepted second factor with this pending session signed
+    /// in under a new token (noting the code's clock drift for the
+    /// dashboard), in the factor's transaction: the factor is spent if and
+    /// only if the sign-in lands.
+    pub async fn finish_pending<T>(
+        &self,
+        account: &Account,
+        clock_drift: Option<ClockDrift>,
+        accepted: Uncommitted<T>,
+    ) -> Result<T, AppError> {
+        let record = Record {
+            clock_drift,
+            ..Record::signed_in(account, self.0.clock.now())
+        };
+        self.commit_with(Stage::Pending, record, accepted).await
     }
 
     /// Commits `change`, which ended the account's other sessions, with
@@ -392,15 +465,14 @@ impl Session {
     pub async fn continue_with<T>(
         &self,
         account: &Account,
-        mut change: Uncommitted<Changed<T>>,
+        change: Uncommitted<Changed<T>>,
     ) -> Result<T, AppError> {
         let account = Account {
             session_epoch: change.value.session_epoch,
             ..account.clone()
         };
-        let issued = self.sign_in_within(&mut change.tx, &account, None).await?;
-        let changed = change.commit().await?;
-        self.adopt(issued).await;
+        let record = Record::signed_in(&account, self.0.clock.now());
+        let changed = self.commit_with(Stage::SignedIn, record, change).await?;
         Ok(changed.value)
     }
 
@@ -419,11 +491,11 @@ impl Session {
     /// new token.
     pub async fn mark_reauthenticated(&self, now: i64) -> Result<(), AppError> {
         let record = self.live(Stage::SignedIn).await?;
-        self.replace(Record {
+        let record = Record {
             reauthenticated_at: Some(now),
             ..record
-        })
-        .await
+        };
+        self.replace(record, Some(Stage::SignedIn)).await
     }
 
     /// Sensitive actions need a password confirmation on this very session
@@ -456,29 +528,31 @@ impl Session {
             .and_then(|left| u32::try_from(left).ok()))
     }
 
-    /// Updates one nullable column of this (live) session's row.
-    async fn clear_column(&self, column: &str) -> Result<(), AppError> {
-        let Some(token) = self.token().await else {
+    /// Runs one of the `FORGET_` statements on this session's row, and
+    /// `forget` on the record this request holds.
+    async fn forget(&self, sql: &'static str, forget: fn(&mut Record)) -> Result<(), AppError> {
+        let mut state = self.0.state.lock().await;
+        let Some(token) = state.token.clone() else {
             return Ok(());
         };
         let _turn = self.0.db.write_turn().await;
-        sqlx::query(&format!(
-            "UPDATE sessions SET {column} = NULL WHERE id_hash = $1"
-        ))
-        .bind(token.hash())
-        .execute(&self.0.db.pool)
-        .await?;
+        sqlx::query(sql)
+            .bind(token.hash())
+            .execute(&self.0.db.pool)
+            .await?;
+        if let Some(Some(record)) = &mut state.record {
+            forget(record);
+        }
         Ok(())
     }
 
     /// Lock now: sensitive actions need the password again.
     pub async fn lock(&self) -> Result<(), AppError> {
         self.live(Stage::SignedIn).await?;
-        self.clear_column("reauthenticated_at").await?;
-        if let Some(Some(record)) = &mut self.0.state.lock().await.record {
-            record.reauthenticated_at = None;
-        }
-        Ok(())
+        self.forget(FORGET_REAUTHENTICATION, |record| {
+            record.reauthenticated_at = None
+        })
+        .await
     }
 
     /// The noted clock drift, forgotten as it is read. Only a note that is
@@ -486,10 +560,8 @@ impl Session {
     pub async fn take_clock_drift(&self) -> Result<Option<ClockDrift>, AppError> {
         let drift = self.live(Stage::SignedIn).await?.clock_drift;
         if drift.is_some() {
-            self.clear_column("clock_drift").await?;
-            if let Some(Some(record)) = &mut self.0.state.lock().await.record {
-                record.clock_drift = None;
-            }
+            self.forget(FORGET_CLOCK_DRIFT, |record| record.clock_drift = None)
+                .await?;
         }
         Ok(drift)
     }
@@ -521,15 +593,19 @@ pub async fn from_request() -> Result<Session, AppError> {
         })
 }
 
-/// Deletes the rows of sessions that expired (they are refused already;
-/// this only keeps the table small). Answers how many went.
+/// Deletes the rows of sessions that expired or were ended by a change of
+/// the account's epoch (they are refused already; this only keeps the
+/// table small). Answers how many went.
 pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, AppError> {
     let _turn = db.write_turn().await;
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&db.pool)
-        .await?
-        .rows_affected())
+    Ok(sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1
+             OR epoch <> (SELECT session_epoch FROM accounts WHERE id = sessions.account_id)",
+    )
+    .bind(now)
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
 }
 
 #[cfg(test)]

@@ -84,16 +84,14 @@ pub async fn second_factor_step(
     meta: &RequestMeta,
 ) -> Result<(Account, Accepted), AppError> {
     let account = session.pending_account().await?;
-    let mut accepting = two_factor::verify(state, account.id, factor, meta).await?;
+    let accepting = two_factor::verify(state, account.id, factor, meta).await?;
     let clock_drift = match accepting.value {
         Accepted::Code { clock_drift } => clock_drift,
         Accepted::RecoveryCode { .. } => None,
     };
-    let issued = session
-        .sign_in_within(&mut accepting.tx, &account, clock_drift)
+    let accepted = session
+        .finish_pending(&account, clock_drift, accepting)
         .await?;
-    let accepted = accepting.commit().await?;
-    session.adopt(issued).await;
     tracing::info!(
         account_id = account.id,
         ?accepted,
