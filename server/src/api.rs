@@ -178,10 +178,20 @@ fn meta(parts: &Parts) -> RequestMeta {
     }
 }
 
-/// An API session: the same records the browser's cookies name. `None`
-/// starts a new one; a malformed token names none.
-fn api_session(state: &AppState, token: Option<&str>) -> Session {
-    Session::new(state.db.clone(), state.clock.clone(), token.map(str::trim))
+/// A new API session: the same records the browser's cookies name.
+fn new_api_session(state: &AppState) -> Session {
+    Session::of_token(state.db.clone(), state.clock.clone(), None)
+}
+
+/// The API session a bearer token names. A token that cannot be one is
+/// refused before anything else in the request is judged.
+fn api_session(state: &AppState, token: &str) -> Result<Session, ApiError> {
+    let token = Token::parse(token.trim()).ok_or(ApiError(AppError::Unauthorized))?;
+    Ok(Session::of_token(
+        state.db.clone(),
+        state.clock.clone(),
+        Some(token),
+    ))
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
@@ -213,7 +223,7 @@ async fn sign_in(
     body: Result<Json<SignInRequest>, JsonRejection>,
 ) -> Result<Json<SignInReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
-    let session = api_session(&state, None);
+    let session = new_api_session(&state);
     let meta = meta(&parts);
     let step = password_step(&state, &session, &request.login, request.password, &meta).await?;
     Ok(Json(SignInReply {
@@ -236,12 +246,7 @@ async fn verify_2fa_code(
     body: Result<Json<VerifyRequest>, JsonRejection>,
 ) -> Result<Json<SessionReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
-    // A session token that cannot be one is refused before anything else
-    // in the request is judged.
-    if Token::parse(request.session.trim()).is_none() {
-        return Err(ApiError(AppError::Unauthorized));
-    }
-    let session = api_session(&state, Some(&request.session));
+    let session = api_session(&state, &request.session)?;
     let factor = match (&request.code, &request.recovery_code) {
         (Some(code), None) => SecondFactor::Code(code),
         (None, Some(code)) => SecondFactor::RecoveryCode(code),
@@ -274,7 +279,7 @@ async fn get_account(
         let grant = tokens::authenticate(&state, token).await?;
         (grant.account, grant.status)
     } else {
-        let session = api_session(&state, Some(token));
+        let session = api_session(&state, token)?;
         let account = session.current_account().await?;
         let status = two_factor::status(&state, account.id).await?;
         (account, status)
@@ -301,7 +306,7 @@ async fn sign_out(
         // Tokens end by being revoked in the dashboard, not by signing out.
         return Err(ApiError(AppError::TokenNotAllowed));
     }
-    let session = api_session(&state, Some(token));
+    let session = api_session(&state, token)?;
     // Only a live session can be ended; anything else is refused alike.
     session.current_account().await?;
     session.sign_out().await?;

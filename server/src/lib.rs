@@ -136,17 +136,18 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     Ok(Twofold { router, state })
 }
 
-/// Deletes the rows of expired sessions every ten minutes, for as long as
-/// the process runs. Expired sessions are refused anyway; this keeps the
-/// table from growing. Every process may run it: the deletes do not clash.
-pub async fn sweep_expired_sessions(state: AppState) {
+/// Deletes the rows of dead sessions (expired, or ended by an epoch
+/// change) every ten minutes, for as long as the process runs. They are
+/// refused anyway; this keeps the table from growing. Every process may
+/// run it: the deletes do not clash.
+pub async fn sweep_dead_sessions(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::session::delete_expired(&state.db, state.clock.now()).await {
+        match app::server::session::delete_dead(&state.db, state.clock.now()).await {
             Ok(0) => {}
-            Ok(deleted) => tracing::info!(deleted, "expired sessions deleted"),
-            Err(error) => tracing::warn!(?error, "expired sessions not deleted"),
+            Ok(deleted) => tracing::info!(deleted, "dead sessions deleted"),
+            Err(error) => tracing::warn!(?error, "dead sessions not deleted"),
         }
     }
 }

@@ -32,7 +32,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tokio::spawn(server::sweep_expired_sessions(twofold.state.clone()));
+    tokio::spawn(server::sweep_dead_sessions(twofold.state.clone()));
     tracing::info!("listening on http://{}", config.addr);
     if let Err(error) = server::serve(listener, twofold.router, server::shutdown_signal()).await {
         tracing::error!(%error, "server failed");

@@ -37,11 +37,7 @@ async fn sign_up_validation_names_the_field(backend: Backend) {
         assert!(body["reason"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Nothing was half-created.
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(count, 0);
+    assert_eq!(app.number("SELECT COUNT(*) FROM accounts").await, 0);
     assert_still_serving(&app).await;
 }
 

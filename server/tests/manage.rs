@@ -3,14 +3,7 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, TestApp, USER_AGENT, oathtool_code, spawn};
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
+use common::{Backend, PASSWORD, USER_AGENT, oathtool_code, spawn};
 
 async fn viewing_needs_a_fresh_confirmation_and_marks_used_codes(backend: Backend) {
     let app = spawn(backend).await;
@@ -137,17 +130,16 @@ async fn concurrent_regenerations_leave_exactly_one_set(backend: Backend) {
         a.body,
         b.body
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM recovery_codes").await, 10);
+    assert_eq!(app.number("SELECT COUNT(*) FROM recovery_codes").await, 10);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(DISTINCT set_number) FROM recovery_codes"
-        )
-        .await,
+        app.number("SELECT COUNT(DISTINCT set_number) FROM recovery_codes")
+            .await,
         1
     );
-    let current: i64 = count(&app, "SELECT recovery_set FROM two_factor").await;
-    let stored: i64 = count(&app, "SELECT MAX(set_number) FROM recovery_codes").await;
+    let current: i64 = app.number("SELECT recovery_set FROM two_factor").await;
+    let stored: i64 = app
+        .number("SELECT MAX(set_number) FROM recovery_codes")
+        .await;
     assert_eq!(current, stored);
     // The surviving set is the one a successful response showed last.
     let winner = [&a, &b]
@@ -196,13 +188,14 @@ async fn disabling_removes_every_trace_and_needs_the_password(backend: Backend) 
         "second_factor_failures",
     ] {
         assert_eq!(
-            count(&app, &format!("SELECT COUNT(*) FROM {table}")).await,
+            app.number(&format!("SELECT COUNT(*) FROM {table}")).await,
             0,
             "{table}"
         );
     }
     assert_eq!(
-        count(&app, "SELECT MAX(second_factor_failures) FROM accounts").await,
+        app.number("SELECT MAX(second_factor_failures) FROM accounts")
+            .await,
         0
     );
 
@@ -233,7 +226,7 @@ async fn disabling_during_a_set_up_elsewhere_leaves_no_half_state(backend: Backe
     app.enable_two_factor(&mut tab_a).await;
     let mut tab_b = app.password_step("eko").await;
     app.state.clock.advance(30);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM two_factor").await, 1);
+    assert_eq!(app.number("SELECT COUNT(*) FROM two_factor").await, 1);
     // Tab B signs in with a recovery code and starts moving to a new phone.
     assert_eq!(
         tab_a
@@ -268,12 +261,9 @@ async fn disabling_during_a_set_up_elsewhere_leaves_no_half_state(backend: Backe
         )
         .await;
     assert!([401, 409].contains(&late.status), "{}", late.body);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM two_factor").await, 0);
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM two_factor_setup").await,
-        0
-    );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM recovery_codes").await, 0);
+    assert_eq!(app.number("SELECT COUNT(*) FROM two_factor").await, 0);
+    assert_eq!(app.number("SELECT COUNT(*) FROM two_factor_setup").await, 0);
+    assert_eq!(app.number("SELECT COUNT(*) FROM recovery_codes").await, 0);
 }
 
 async fn after_losing_the_phone_a_recovery_code_can_move_2fa_to_a_new_one(backend: Backend) {
@@ -440,7 +430,7 @@ mod review_findings {
             client.call("regenerate_recovery_codes", &[]).await.status,
             200
         );
-        let set_before = count(&app, "SELECT recovery_set FROM two_factor").await;
+        let set_before = app.number("SELECT recovery_set FROM two_factor").await;
 
         let meta = RequestMeta::default();
         let late = two_factor::regenerate_recovery_codes(&app.state, &stale, &meta).await;
@@ -448,10 +438,10 @@ mod review_findings {
         let late = two_factor::disable(&app.state, &stale, &meta).await;
         assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
         assert_eq!(
-            count(&app, "SELECT recovery_set FROM two_factor").await,
+            app.number("SELECT recovery_set FROM two_factor").await,
             set_before
         );
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM recovery_codes").await, 10);
+        assert_eq!(app.number("SELECT COUNT(*) FROM recovery_codes").await, 10);
     }
 
     async fn password_confirmations_are_throttled(backend: Backend) {
@@ -489,11 +479,9 @@ mod review_findings {
                 .call("verify_sign_in_code", &[("code", "000000")])
                 .await;
         }
-        let throttled = count(
-            &app,
-            "SELECT COUNT(*) FROM security_events WHERE kind = 'second_factor_throttled'",
-        )
-        .await;
+        let throttled = app
+            .number("SELECT COUNT(*) FROM security_events WHERE kind = 'second_factor_throttled'")
+            .await;
         assert_eq!(throttled, 1);
     }
 

@@ -287,10 +287,9 @@ async fn five_failures_throttle_across_fresh_sign_ins(backend: Backend) {
         .call("verify_sign_in_code", &[("code", &right)])
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM second_factor_failures")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let failures = app
+        .number("SELECT COUNT(*) FROM second_factor_failures")
+        .await;
     assert_eq!(failures, 0, "a success resets the count");
 }
 

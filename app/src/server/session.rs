@@ -23,13 +23,14 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
 use tokio::sync::Mutex;
 
 use super::accounts::{self, Account};
 use super::clock::Clock;
+use super::crypto::{random_token, token_hash};
 use super::db::{Db, Uncommitted};
 use super::two_factor::Changed;
 use crate::error::AppError;
@@ -55,9 +56,7 @@ pub struct Token(String);
 
 impl Token {
     fn generate() -> Self {
-        let mut random = [0u8; TOKEN_BYTES];
-        rand::rngs::OsRng.fill_bytes(&mut random);
-        Self(URL_SAFE_NO_PAD.encode(random))
+        Self(random_token::<TOKEN_BYTES>())
     }
 
     /// A well-formed token, or `None`: anything else is never looked up.
@@ -74,7 +73,7 @@ impl Token {
     }
 
     fn hash(&self) -> Vec<u8> {
-        Sha256::digest(self.0.as_bytes()).to_vec()
+        token_hash(&self.0)
     }
 }
 
@@ -167,6 +166,29 @@ const LOAD: &str = "SELECT a.id, a.login, a.session_epoch, s.stage, s.reauthenti
                     JOIN accounts a ON a.id = s.account_id AND a.session_epoch = s.epoch
                     WHERE s.id_hash = $1 AND s.expires_at > $2";
 
+/// The statements that write a session row take its values as $1..$7.
+const INSERT: &str = "INSERT INTO sessions (id_hash, account_id, epoch, stage,
+                          reauthenticated_at, clock_drift, expires_at)
+                      VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Moves the row of the token hashed in $8 to new values.
+const MOVE: &str = "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
+                        reauthenticated_at = $5, clock_drift = $6, expires_at = $7
+                    WHERE id_hash = $8";
+/// Added to `MOVE`: only if the row is still as the request read it.
+const AS_READ: &str = "AND stage = $9 AND epoch = $10 AND expires_at > $11";
+
+/// `sql` with the values of `token`'s row bound as $1..$7.
+fn with_row<'q>(sql: &'q str, token: &Token, record: &Record) -> Query<'q, Any, AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(token.hash())
+        .bind(record.account.id)
+        .bind(record.account.session_epoch)
+        .bind(record.stage.as_str())
+        .bind(record.reauthenticated_at)
+        .bind(record.clock_drift.map(drift_as_str))
+        .bind(record.expires_at)
+}
+
 /// What the client must be told about its token when the request ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CookieChange {
@@ -225,9 +247,8 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// The session of a presented token (a cookie's value, a bearer token),
-    /// or a new, empty one. A malformed token is never looked up, and its
-    /// cookie is cleared.
+    /// The session of a presented cookie value, or a new, empty one. A
+    /// malformed token is never looked up, and its cookie is cleared.
     pub fn new(db: Db, clock: Clock, presented: Option<&str>) -> Self {
         let token = presented.and_then(Token::parse);
         let cookie = if presented.is_some() && token.is_none() {
@@ -236,6 +257,16 @@ impl Session {
         } else {
             CookieChange::Keep
         };
+        Self::with(db, clock, token, cookie)
+    }
+
+    /// The session `token` names (an API bearer token, parsed), or a new,
+    /// empty one.
+    pub fn of_token(db: Db, clock: Clock, token: Option<Token>) -> Self {
+        Self::with(db, clock, token, CookieChange::Keep)
+    }
+
+    fn with(db: Db, clock: Clock, token: Option<Token>, cookie: CookieChange) -> Self {
         Self(Arc::new(Shared {
             db,
             clock,
@@ -325,35 +356,15 @@ impl Session {
         now: i64,
     ) -> Result<Issued, AppError> {
         let token = Token::generate();
-        // $1..$7 in both statements: the new row's values.
-        let with_row = |sql| {
-            sqlx::query(sql)
-                .bind(token.hash())
-                .bind(record.account.id)
-                .bind(record.account.session_epoch)
-                .bind(record.stage.as_str())
-                .bind(record.reauthenticated_at)
-                .bind(record.clock_drift.map(drift_as_str))
-                .bind(record.expires_at)
-        };
-        const MOVE: &str = "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3,
-                                stage = $4, reauthenticated_at = $5, clock_drift = $6,
-                                expires_at = $7
-                            WHERE id_hash = $8";
-        const MOVE_LIVE: &str = "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3,
-                                     stage = $4, reauthenticated_at = $5, clock_drift = $6,
-                                     expires_at = $7
-                                 WHERE id_hash = $8 AND stage = $9 AND epoch = $10
-                                     AND expires_at > $11";
         let moved = match replacing {
             Replacing::Whatever(None) => 0,
-            Replacing::Whatever(Some(old)) => with_row(MOVE)
+            Replacing::Whatever(Some(old)) => with_row(MOVE, &token, &record)
                 .bind(old.hash())
                 .execute(&mut *conn)
                 .await?
                 .rows_affected(),
             Replacing::Live(old, was) => {
-                let moved = with_row(MOVE_LIVE)
+                let moved = with_row(&format!("{MOVE} {AS_READ}"), &token, &record)
                     .bind(old.hash())
                     .bind(was.stage.as_str())
                     .bind(was.account.session_epoch)
@@ -369,13 +380,9 @@ impl Session {
             }
         };
         if moved == 0 {
-            with_row(
-                "INSERT INTO sessions (id_hash, account_id, epoch, stage, reauthenticated_at,
-                     clock_drift, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .execute(&mut *conn)
-            .await?;
+            with_row(INSERT, &token, &record)
+                .execute(&mut *conn)
+                .await?;
         }
         Ok(Issued { token, record })
     }
@@ -390,12 +397,10 @@ impl Session {
         state.record = Some(Some(issued.record));
     }
 
-    /// Writes `record` as this session under a new token, on its own.
-    async fn replace(&self, record: Record, live: Option<Stage>) -> Result<(), AppError> {
-        let was = match live {
-            Some(stage) => Some(self.live_with_token(stage).await?),
-            None => None,
-        };
+    /// Writes `record` as this session under a new token, on its own: in
+    /// place of the live session `was` (its token and record, as this
+    /// request read them), or of whatever the presented token names.
+    async fn replace(&self, record: Record, was: Option<(Token, Record)>) -> Result<(), AppError> {
         let mut state = self.0.state.lock().await;
         let replacing = match &was {
             Some((token, record)) => Replacing::Live(token, record),
@@ -490,12 +495,12 @@ impl Session {
     /// Records a successful password confirmation on this session, under a
     /// new token.
     pub async fn mark_reauthenticated(&self, now: i64) -> Result<(), AppError> {
-        let record = self.live(Stage::SignedIn).await?;
+        let (token, was) = self.live_with_token(Stage::SignedIn).await?;
         let record = Record {
             reauthenticated_at: Some(now),
-            ..record
+            ..was.clone()
         };
-        self.replace(record, Some(Stage::SignedIn)).await
+        self.replace(record, Some((token, was))).await
     }
 
     /// Sensitive actions need a password confirmation on this very session
@@ -593,10 +598,10 @@ pub async fn from_request() -> Result<Session, AppError> {
         })
 }
 
-/// Deletes the rows of sessions that expired or were ended by a change of
-/// the account's epoch (they are refused already; this only keeps the
-/// table small). Answers how many went.
-pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, AppError> {
+/// Deletes the rows of dead sessions: expired, or ended by a change of the
+/// account's epoch (they are refused already; this only keeps the table
+/// small). Answers how many went.
+pub async fn delete_dead(db: &Db, now: i64) -> Result<u64, AppError> {
     let _turn = db.write_turn().await;
     Ok(sqlx::query(
         "DELETE FROM sessions WHERE expires_at <= $1

@@ -3,14 +3,11 @@
 //! without a second factor (their purpose), never the dashboard's
 //! functions: those take only cookie sessions.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::AppState;
 use super::accounts::{self, Account};
+use super::crypto::{random_token, token_hash};
 use super::events::{self, RequestMeta, date_time_of};
 use super::two_factor::{Status, status_columns};
 use crate::error::AppError;
@@ -19,10 +16,6 @@ use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope}
 pub const PREFIX: &str = "twofold_pat_";
 const RANDOM_BYTES: usize = 24;
 pub const NAME_MAX: usize = crate::validation::TOKEN_NAME_MAX;
-
-fn hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 /// Expiry choices offered: 7, 30, 90 days, or none.
 pub fn parse_expiry(days: &str) -> Result<Option<i64>, AppError> {
@@ -45,9 +38,7 @@ pub async fn create(
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
         return Err(AppError::validation("name", "token_name"));
     }
-    let mut random = [0u8; RANDOM_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut random);
-    let token = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(random));
+    let token = format!("{PREFIX}{}", random_token::<RANDOM_BYTES>());
     let now = state.clock.now();
     let expires_at = expires_in_days.map(|days| now + days * 86_400);
 
@@ -58,7 +49,7 @@ pub async fn create(
     )
     .bind(account.id)
     .bind(name)
-    .bind(hash(&token))
+    .bind(token_hash(&token))
     .bind(scope.as_str())
     .bind(now)
     .bind(expires_at)
@@ -175,7 +166,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL
            AND (t.expires_at IS NULL OR t.expires_at > $2)"
     ))
-    .bind(hash(token))
+    .bind(token_hash(token))
     .bind(now)
     .fetch_optional(&state.db.pool)
     .await?

@@ -383,6 +383,14 @@ pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) ->
 }
 
 impl TestApp {
+    /// The one integer `sql` selects from the app's database.
+    pub async fn number(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
     pub fn now(&self) -> i64 {
         self.state.clock.now()
     }
