@@ -6,6 +6,7 @@
 //! Usage:
 //!   bench run --server target/release/server --site target/site \
 //!             [--postgres postgres://user@host:port/db] [--out FILE] [--seconds N]
+//!             [--only SCENARIO] [--verifies N]
 //!   bench constant PORT     (the constant-response server, started by `run`)
 
 mod ceilings;
@@ -22,9 +23,10 @@ use serde_json::json;
 use twofold::Server;
 
 const LEVELS: [usize; 3] = [1, 16, 200];
-/// 2FA accounts per level: each verifies once (one code per account and
-/// time step, the replay guard), so each level needs its own.
-const VERIFIES_PER_LEVEL: usize = 200;
+/// 2FA accounts per level unless `--verifies` says otherwise: each
+/// verifies once (one code per account and time step, the replay guard), so
+/// each level needs its own, and each costs three password hashes to make.
+const VERIFIES_PER_LEVEL: usize = 1000;
 
 struct Options {
     server: PathBuf,
@@ -34,6 +36,8 @@ struct Options {
     seconds: u64,
     /// Run only the scenarios whose name contains this (ceilings always run).
     only: Option<String>,
+    /// Verify2FACode requests per level.
+    verifies: usize,
 }
 
 fn options(args: &[String]) -> Options {
@@ -52,6 +56,8 @@ fn options(args: &[String]) -> Options {
         out: value("--out").unwrap_or("target/bench.md".into()).into(),
         seconds: value("--seconds").map_or(5, |s| s.parse().expect("--seconds N")),
         only: value("--only"),
+        verifies: value("--verifies")
+            .map_or(VERIFIES_PER_LEVEL, |n| n.parse().expect("--verifies N")),
     }
 }
 
@@ -69,7 +75,7 @@ async fn main() {
         Some("run") => run(options(&args[2..])).await,
         _ => {
             eprintln!(
-                "usage: bench run [--server PATH] [--site PATH] [--postgres URL] [--out FILE] [--seconds N] [--only SCENARIO]"
+                "usage: bench run [--server PATH] [--site PATH] [--postgres URL] [--out FILE] [--seconds N] [--only SCENARIO] [--verifies N]"
             );
             std::process::exit(2);
         }
@@ -167,7 +173,7 @@ async fn measure(
     eprintln!("{name}: creating accounts");
     twofold::account(&base, "bench-plain", false).await;
     let token = twofold::access_token(&base, "bench-plain").await;
-    let secrets = two_factor_accounts(&base, LEVELS.len() * VERIFIES_PER_LEVEL).await;
+    let secrets = two_factor_accounts(&base, LEVELS.len() * options.verifies).await;
 
     sqlx::any::install_default_drivers();
     // Without the ping before each acquire, as the server's pools run: the
@@ -239,14 +245,15 @@ async fn measure(
         let scenario = "Verify2FACode";
         if wanted(scenario) {
             // Each request finishes its own pending sign-in.
-            let accounts = &secrets[level * VERIFIES_PER_LEVEL..(level + 1) * VERIFIES_PER_LEVEL];
+            let accounts = &secrets[level * options.verifies..(level + 1) * options.verifies];
             let pending = pending_sessions(&base, accounts).await;
+            eprintln!("{name}: {scenario} at {connections}");
             let rss = server.sample_rss();
             let url = format!("{base}/api/Verify2FACode");
             let pending = Arc::new(pending);
             let stats = load::run(
                 connections,
-                Length::Requests(VERIFIES_PER_LEVEL),
+                Length::Requests(options.verifies),
                 move |client, n| {
                     let url = url.clone();
                     let pending = pending.clone();

@@ -27,7 +27,7 @@ use app::server::clock::Clock;
 use app::server::crypto::Vault;
 use app::server::db::{self, Backend};
 use app::server::password::Passwords;
-use app::server::{AppState, Settings};
+use app::server::{AppState, Settings, Shared};
 use app::{App, shell};
 
 pub use config::Config;
@@ -97,17 +97,17 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .site_addr(config.addr)
         .env(Env::PROD)
         .build();
-    let state = AppState {
+    let state = AppState::new(Shared {
         leptos_options,
         db,
-        passwords: Arc::new(Passwords::new(cores)),
-        vault: Arc::new(vault),
+        passwords: Passwords::new(cores),
+        vault,
         clock: Clock::default(),
-        settings: Arc::new(Settings {
+        settings: Settings {
             issuer: config.issuer.clone(),
             reauth_seconds: config.reauth_seconds,
-        }),
-    };
+        },
+    });
 
     let cookies = session_cookie::CookieSettings::new(config.secure_cookies);
     let routes = generate_route_list(App);

@@ -16,4 +16,4 @@ pub mod tokens;
 pub mod totp;
 pub mod two_factor;
 
-pub use state::{AppState, Settings};
+pub use state::{AppState, Settings, Shared};

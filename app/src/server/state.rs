@@ -20,18 +20,41 @@ pub struct Settings {
     pub reauth_seconds: i64,
 }
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned for every request by each extractor and layer that takes it, so
+/// a clone is one reference count: everything lives behind one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
-    pub passwords: Arc<Passwords>,
-    pub vault: Arc<Vault>,
+    pub passwords: Passwords,
+    pub vault: Vault,
     pub clock: Clock,
-    pub settings: Arc<Settings>,
+    pub settings: Settings,
 }
 
 impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+
     pub fn from_context() -> Self {
         leptos::prelude::expect_context::<Self>()
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// leptos_axum's routes read the site's options from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
     }
 }
