@@ -180,18 +180,14 @@ fn meta(parts: &Parts) -> RequestMeta {
 
 /// A new API session: the same records the browser's cookies name.
 fn new_api_session(state: &AppState) -> Session {
-    Session::of_token(state.db.clone(), state.clock.clone(), None)
+    Session::of_token(state, None)
 }
 
 /// The API session a bearer token names. A token that cannot be one is
 /// refused before anything else in the request is judged.
 fn api_session(state: &AppState, token: &str) -> Result<Session, ApiError> {
     let token = Token::parse(token.trim()).ok_or(ApiError(AppError::Unauthorized))?;
-    Ok(Session::of_token(
-        state.db.clone(),
-        state.clock.clone(),
-        Some(token),
-    ))
+    Ok(Session::of_token(state, Some(token)))
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {

@@ -56,7 +56,7 @@ pub async fn layer(
     next: Next,
 ) -> Response {
     let presented = settings.presented(request.headers());
-    let session = Session::new(state.db.clone(), state.clock.clone(), presented.as_deref());
+    let session = Session::new(&state, presented.as_deref());
     request.extensions_mut().insert(session.clone());
     let mut response = next.run(request).await;
     let cookie = match session.cookie_change().await {

@@ -322,7 +322,7 @@ async fn a_session_ended_meanwhile_is_not_revived(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.signed_up("tove", PASSWORD).await;
     let token = token_in(client.cookie.as_deref().unwrap()).to_owned();
-    let handle = || Session::new(app.state.db.clone(), app.state.clock.clone(), Some(&token));
+    let handle = || Session::new(&app.state, Some(&token));
     let (slow, quick) = (handle(), handle());
     slow.current_account().await.unwrap();
     quick.sign_out().await.unwrap();

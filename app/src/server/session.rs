@@ -28,8 +28,8 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 use tokio::sync::Mutex;
 
+use super::AppState;
 use super::accounts::{self, Account};
-use super::clock::Clock;
 use super::crypto::{random_token, token_hash};
 use super::db::{Db, Uncommitted};
 use super::two_factor::Changed;
@@ -171,11 +171,19 @@ const INSERT: &str = "INSERT INTO sessions (id_hash, account_id, epoch, stage,
                           reauthenticated_at, clock_drift, expires_at)
                       VALUES ($1, $2, $3, $4, $5, $6, $7)";
 /// Moves the row of the token hashed in $8 to new values.
-const MOVE: &str = "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
-                        reauthenticated_at = $5, clock_drift = $6, expires_at = $7
-                    WHERE id_hash = $8";
-/// Added to `MOVE`: only if the row is still as the request read it.
-const AS_READ: &str = "AND stage = $9 AND epoch = $10 AND expires_at > $11";
+macro_rules! move_row {
+    () => {
+        "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
+             reauthenticated_at = $5, clock_drift = $6, expires_at = $7
+         WHERE id_hash = $8"
+    };
+}
+const MOVE: &str = move_row!();
+/// `MOVE`, only if the row is still as the request read it.
+const MOVE_AS_READ: &str = concat!(
+    move_row!(),
+    " AND stage = $9 AND epoch = $10 AND expires_at > $11"
+);
 
 /// `sql` with the values of `token`'s row bound as $1..$7.
 fn with_row<'q>(sql: &'q str, token: &Token, record: &Record) -> Query<'q, Any, AnyArguments<'q>> {
@@ -227,8 +235,7 @@ const FORGET_CLOCK_DRIFT: &str = "UPDATE sessions SET clock_drift = NULL WHERE i
 pub struct Session(Arc<Shared>);
 
 struct Shared {
-    db: Db,
-    clock: Clock,
+    app: AppState,
     state: Mutex<State>,
 }
 
@@ -249,7 +256,7 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// The session of a presented cookie value, or a new, empty one. A
     /// malformed token is never looked up, and its cookie is cleared.
-    pub fn new(db: Db, clock: Clock, presented: Option<&str>) -> Self {
+    pub fn new(app: &AppState, presented: Option<&str>) -> Self {
         let token = presented.and_then(Token::parse);
         let cookie = if presented.is_some() && token.is_none() {
             tracing::warn!("malformed session token refused");
@@ -257,19 +264,18 @@ impl Session {
         } else {
             CookieChange::Keep
         };
-        Self::with(db, clock, token, cookie)
+        Self::with(app, token, cookie)
     }
 
     /// The session `token` names (an API bearer token, parsed), or a new,
     /// empty one.
-    pub fn of_token(db: Db, clock: Clock, token: Option<Token>) -> Self {
-        Self::with(db, clock, token, CookieChange::Keep)
+    pub fn of_token(app: &AppState, token: Option<Token>) -> Self {
+        Self::with(app, token, CookieChange::Keep)
     }
 
-    fn with(db: Db, clock: Clock, token: Option<Token>, cookie: CookieChange) -> Self {
+    fn with(app: &AppState, token: Option<Token>, cookie: CookieChange) -> Self {
         Self(Arc::new(Shared {
-            db,
-            clock,
+            app: app.clone(),
             state: Mutex::new(State {
                 token,
                 record: None,
@@ -302,24 +308,24 @@ impl Session {
             state.record = Some(None);
             return Ok(None);
         };
-        let now = self.0.clock.now();
+        let now = self.0.app.clock.now();
         let row = sqlx::query(LOAD)
             .bind(token.hash())
             .bind(now)
-            .fetch_optional(&self.0.db.pool)
+            .fetch_optional(&self.0.app.db.pool)
             .await?;
         let mut record = row.as_ref().map(Record::from_row).transpose()?;
         if let Some(live) = &mut record
             && live.stage == Stage::SignedIn
             && live.expires_at - now < IDLE_SECONDS - EXTEND_EVERY_SECONDS
         {
-            let _turn = self.0.db.write_turn().await;
+            let _turn = self.0.app.db.write_turn().await;
             let extended = sqlx::query(
                 "UPDATE sessions SET expires_at = $1 WHERE id_hash = $2 AND expires_at < $1",
             )
             .bind(now + IDLE_SECONDS)
             .bind(token.hash())
-            .execute(&self.0.db.pool)
+            .execute(&self.0.app.db.pool)
             .await?
             .rows_affected();
             // Not extended: another request moved it on or replaced it.
@@ -364,7 +370,7 @@ impl Session {
                 .await?
                 .rows_affected(),
             Replacing::Live(old, was) => {
-                let moved = with_row(&format!("{MOVE} {AS_READ}"), &token, &record)
+                let moved = with_row(MOVE_AS_READ, &token, &record)
                     .bind(old.hash())
                     .bind(was.stage.as_str())
                     .bind(was.account.session_epoch)
@@ -406,9 +412,9 @@ impl Session {
             Some((token, record)) => Replacing::Live(token, record),
             None => Replacing::Whatever(state.token.as_ref()),
         };
-        let _turn = self.0.db.write_turn().await;
-        let mut conn = self.0.db.pool.acquire().await?;
-        let issued = Self::issue_on(&mut conn, replacing, record, self.0.clock.now()).await?;
+        let _turn = self.0.app.db.write_turn().await;
+        let mut conn = self.0.app.db.pool.acquire().await?;
+        let issued = Self::issue_on(&mut conn, replacing, record, self.0.app.clock.now()).await?;
         Self::adopt(&mut state, issued);
         Ok(())
     }
@@ -423,7 +429,8 @@ impl Session {
     ) -> Result<T, AppError> {
         let (token, was) = self.live_with_token(stage).await?;
         let replacing = Replacing::Live(&token, &was);
-        let issued = Self::issue_on(&mut change.tx, replacing, record, self.0.clock.now()).await?;
+        let issued =
+            Self::issue_on(&mut change.tx, replacing, record, self.0.app.clock.now()).await?;
         let value = change.commit().await?;
         Self::adopt(&mut *self.0.state.lock().await, issued);
         Ok(value)
@@ -432,7 +439,7 @@ impl Session {
     /// Signs `account` in on this session, under a new token: a token seen
     /// before sign-in (by a network observer, or planted) is dead.
     pub async fn sign_in(&self, account: &Account) -> Result<(), AppError> {
-        self.replace(Record::signed_in(account, self.0.clock.now()), None)
+        self.replace(Record::signed_in(account, self.0.app.clock.now()), None)
             .await
     }
 
@@ -441,7 +448,7 @@ impl Session {
     pub async fn begin_pending(&self, account: &Account) -> Result<(), AppError> {
         let record = Record {
             stage: Stage::Pending,
-            expires_at: self.0.clock.now() + PENDING_SECONDS,
+            expires_at: self.0.app.clock.now() + PENDING_SECONDS,
             ..Record::signed_in(account, 0)
         };
         self.replace(record, None).await
@@ -459,7 +466,7 @@ impl Session {
     ) -> Result<T, AppError> {
         let record = Record {
             clock_drift,
-            ..Record::signed_in(account, self.0.clock.now())
+            ..Record::signed_in(account, self.0.app.clock.now())
         };
         self.commit_with(Stage::Pending, record, accepted).await
     }
@@ -476,7 +483,7 @@ impl Session {
             session_epoch: change.value.session_epoch,
             ..account.clone()
         };
-        let record = Record::signed_in(&account, self.0.clock.now());
+        let record = Record::signed_in(&account, self.0.app.clock.now());
         let changed = self.commit_with(Stage::SignedIn, record, change).await?;
         Ok(changed.value)
     }
@@ -540,10 +547,10 @@ impl Session {
         let Some(token) = state.token.clone() else {
             return Ok(());
         };
-        let _turn = self.0.db.write_turn().await;
+        let _turn = self.0.app.db.write_turn().await;
         sqlx::query(sql)
             .bind(token.hash())
-            .execute(&self.0.db.pool)
+            .execute(&self.0.app.db.pool)
             .await?;
         if let Some(Some(record)) = &mut state.record {
             forget(record);
@@ -576,10 +583,10 @@ impl Session {
     pub async fn sign_out(&self) -> Result<(), AppError> {
         let mut state = self.0.state.lock().await;
         if let Some(token) = state.token.take() {
-            let _turn = self.0.db.write_turn().await;
+            let _turn = self.0.app.db.write_turn().await;
             sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(token.hash())
-                .execute(&self.0.db.pool)
+                .execute(&self.0.app.db.pool)
                 .await?;
         }
         state.record = Some(None);
