@@ -170,10 +170,22 @@ async fn measure(
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_rss = server.rss();
 
+    let wanted = |scenario: &str| {
+        options
+            .only
+            .as_deref()
+            .is_none_or(|only| scenario.contains(only))
+    };
     eprintln!("{name}: creating accounts");
     twofold::account(&base, "bench-plain", false).await;
     let token = twofold::access_token(&base, "bench-plain").await;
-    let secrets = two_factor_accounts(&base, LEVELS.len() * options.verifies).await;
+    // Three password hashes each: made only when Verify2FACode runs.
+    let verifies = if wanted("Verify2FACode") {
+        options.verifies
+    } else {
+        0
+    };
+    let secrets = two_factor_accounts(&base, LEVELS.len() * verifies).await;
 
     sqlx::any::install_default_drivers();
     // Without the ping before each acquire, as the server's pools run: the
@@ -196,12 +208,6 @@ async fn measure(
     let bare_writes = ceilings::bare_writes(&pool, 16, Duration::from_secs(options.seconds)).await;
     pool.close().await;
 
-    let wanted = |scenario: &str| {
-        options
-            .only
-            .as_deref()
-            .is_none_or(|only| scenario.contains(only))
-    };
     let asset = static_asset(&options.site);
     let mut rows = Vec::new();
     let mut login_idle_p99 = Duration::ZERO;
