@@ -1,9 +1,10 @@
 //! The Twofold server: configuration, router and layers. `main.rs` only
 //! parses the configuration and serves; tests call [`build`] directly.
 
-// The app's static view types are deep; rendering them here needs more
-// than the default query depth in release builds.
-#![recursion_limit = "256"]
+// The app's static view types are deep (a modal's type holds its
+// contents'); rendering them here needs more than the default query depth
+// in release builds.
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod config;

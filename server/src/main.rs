@@ -1,6 +1,7 @@
-// The app's static view types are deep; monomorphizing them here needs
-// more than the default query depth in release builds.
-#![recursion_limit = "256"]
+// The app's static view types are deep (a modal's type holds its
+// contents'); monomorphizing them here needs more than the default query
+// depth in release builds.
+#![recursion_limit = "512"]
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;

@@ -13,15 +13,20 @@ use super::browser::keep_focus_inside;
 /// Shows `children` in a modal dialog while `open` is true. Closing it by
 /// any means (Esc included) sets `open` to false. `on_cancel` may refuse an
 /// Esc by returning false (a step that must not be skipped).
+///
+/// `children` keeps its type (no `AnyView`): an erased view carries every
+/// way to render itself, the async hydration included, which the island
+/// never uses; that was most of the async hydration code in the wasm.
 #[component]
-pub fn Modal(
+pub fn Modal<C: IntoView + 'static>(
     open: RwSignal<bool>,
     /// The id of the element that names the dialog (its heading).
     labelled_by: &'static str,
     #[prop(optional, into)] on_cancel: Option<Callback<(), bool>>,
     #[prop(optional)] class: &'static str,
-    children: ChildrenFn,
+    children: TypedChildrenFn<C>,
 ) -> impl IntoView {
+    let children = children.into_inner();
     let dialog = NodeRef::<html::Dialog>::new();
     let opener = StoredValue::new_local(None::<HtmlElement>);
     Effect::new(move |_| {
