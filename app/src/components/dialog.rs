@@ -27,13 +27,52 @@ pub fn Modal<C: IntoView + 'static>(
     children: TypedChildrenFn<C>,
 ) -> impl IntoView {
     let children = children.into_inner();
-    let dialog = NodeRef::<html::Dialog>::new();
-    let opener = StoredValue::new_local(None::<HtmlElement>);
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else { return };
-        if open.get() {
+    let behaviour = Behaviour::new(open, on_cancel);
+    view! {
+        <dialog
+            node_ref=behaviour.dialog
+            class=format!("modal {class}")
+            aria-labelledby=labelled_by
+            on:cancel=behaviour.on_cancel()
+            on:keydown=behaviour.on_keydown()
+            on:close=behaviour.on_close()
+        >
+            <Show when=move || open.get()>{children()}</Show>
+        </dialog>
+    }
+}
+
+/// Everything `Modal` does that does not depend on its contents' type, in
+/// plain functions: a closure written in the generic component would be
+/// compiled once for each dialog.
+#[derive(Clone, Copy)]
+struct Behaviour {
+    open: RwSignal<bool>,
+    on_cancel: Option<Callback<(), bool>>,
+    dialog: NodeRef<html::Dialog>,
+    opener: StoredValue<Option<HtmlElement>, LocalStorage>,
+}
+
+impl Behaviour {
+    fn new(open: RwSignal<bool>, on_cancel: Option<Callback<(), bool>>) -> Self {
+        let behaviour = Self {
+            open,
+            on_cancel,
+            dialog: NodeRef::new(),
+            opener: StoredValue::new_local(None),
+        };
+        Effect::new(move |_| behaviour.follow_open());
+        behaviour
+    }
+
+    /// Opens or closes the dialog as `open` says, remembering the opener.
+    fn follow_open(self) {
+        let Some(dialog) = self.dialog.get() else {
+            return;
+        };
+        if self.open.get() {
             if !dialog.open() {
-                opener.set_value(
+                self.opener.set_value(
                     document()
                         .active_element()
                         .and_then(|element| element.dyn_into::<HtmlElement>().ok()),
@@ -43,38 +82,42 @@ pub fn Modal<C: IntoView + 'static>(
         } else if dialog.open() {
             dialog.close();
         }
-    });
-    let return_focus = move || {
-        if let Some(element) = opener.get_value().filter(|element| element.is_connected()) {
-            let _ = element.focus();
-        }
-    };
+    }
 
-    view! {
-        <dialog
-            node_ref=dialog
-            class=format!("modal {class}")
-            aria-labelledby=labelled_by
-            on:cancel=move |event: leptos::ev::Event| {
-                if on_cancel.is_some_and(|allow| !allow.run(())) {
-                    event.prevent_default();
+    fn on_cancel(self) -> impl Fn(leptos::ev::Event) + 'static {
+        move |event| {
+            if self.on_cancel.is_some_and(|allow| !allow.run(())) {
+                event.prevent_default();
+            }
+        }
+    }
+
+    fn on_keydown(self) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+        move |event| {
+            if let Some(dialog) = self.dialog.get_untracked() {
+                keep_focus_inside(&dialog, &event);
+            }
+        }
+    }
+
+    fn on_close(self) -> impl Fn(leptos::ev::Event) + 'static {
+        move |_| {
+            // `close` is queued as a task: if the dialog was opened again
+            // meanwhile (Esc, then Enter on the same button), it stays open.
+            if self
+                .dialog
+                .get_untracked()
+                .is_some_and(|dialog| !dialog.open())
+            {
+                self.open.set(false);
+                if let Some(element) = self
+                    .opener
+                    .get_value()
+                    .filter(|element| element.is_connected())
+                {
+                    let _ = element.focus();
                 }
             }
-            on:keydown=move |event: leptos::ev::KeyboardEvent| {
-                if let Some(dialog) = dialog.get_untracked() {
-                    keep_focus_inside(&dialog, &event);
-                }
-            }
-            on:close=move |_| {
-                // `close` is queued as a task: if the dialog was opened again
-                // meanwhile (Esc, then Enter on the same button), it stays open.
-                if dialog.get_untracked().is_some_and(|dialog| !dialog.open()) {
-                    open.set(false);
-                    return_focus();
-                }
-            }
-        >
-            <Show when=move || open.get()>{children()}</Show>
-        </dialog>
+        }
     }
 }
