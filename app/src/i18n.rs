@@ -95,16 +95,20 @@ impl Lang {
     /// Reads the headers in place (every request of the API pays for it):
     /// no copies, each header possibly sent more than once.
     pub fn of_request(headers: &http::HeaderMap) -> Self {
-        let values = |name| {
-            headers
-                .get_all(name)
-                .into_iter()
-                .filter_map(|value| value.to_str().ok())
-        };
-        values(http::header::COOKIE)
-            .find_map(Self::from_cookie_header)
+        // A cookie that is not ASCII (set by another site on this host)
+        // must not hide the switcher's: cookies are read leniently.
+        headers
+            .get_all(http::header::COOKIE)
+            .into_iter()
+            .find_map(|value| Self::from_cookie_header(&String::from_utf8_lossy(value.as_bytes())))
             .or_else(|| {
-                Self::best_of(values(http::header::ACCEPT_LANGUAGE).flat_map(|v| v.split(',')))
+                Self::best_of(
+                    headers
+                        .get_all(http::header::ACCEPT_LANGUAGE)
+                        .into_iter()
+                        .filter_map(|value| value.to_str().ok())
+                        .flat_map(|value| value.split(',')),
+                )
             })
             .unwrap_or_default()
     }
@@ -231,6 +235,26 @@ mod tests {
         );
         assert_eq!(Lang::from_cookie_header("twofold_lang=xx"), None);
         assert_eq!(Lang::from_cookie_header("lang=id"), None);
+    }
+
+    #[test]
+    fn a_cookie_that_is_not_ascii_does_not_hide_the_choice() {
+        // UTF-8 and Latin-1 bytes, as browsers send another site's cookie.
+        for header in [
+            &b"theme=caf\xc3\xa9; twofold_lang=id"[..],
+            b"theme=caf\xe9; twofold_lang=id",
+        ] {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                http::header::COOKIE,
+                http::HeaderValue::from_bytes(header).unwrap(),
+            );
+            headers.insert(
+                http::header::ACCEPT_LANGUAGE,
+                http::HeaderValue::from_static("en"),
+            );
+            assert_eq!(Lang::of_request(&headers), Lang::Id);
+        }
     }
 
     #[test]

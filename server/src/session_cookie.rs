@@ -36,16 +36,17 @@ impl CookieSettings {
             .build()
     }
 
-    /// The first cookie of ours in the request's `Cookie` headers.
+    /// The first cookie of ours in the request's `Cookie` headers. Another
+    /// site on this host may have set a cookie that is not ASCII (browsers
+    /// send its bytes as they are): it must not hide ours, so the header is
+    /// read leniently and only our cookie's value has to make sense.
     fn presented(&self, headers: &HeaderMap) -> Option<String> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == self.name)
-            .map(|cookie| cookie.value().to_owned())
+        headers.get_all(header::COOKIE).iter().find_map(|value| {
+            Cookie::split_parse(String::from_utf8_lossy(value.as_bytes()))
+                .filter_map(Result::ok)
+                .find(|cookie| cookie.name() == self.name)
+                .map(|cookie| cookie.value().to_owned())
+        })
     }
 }
 

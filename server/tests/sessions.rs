@@ -80,6 +80,43 @@ async fn a_forged_cookie_is_refused(backend: Backend) {
     assert_eq!(client.call("current_account", &[]).await.status, 401);
 }
 
+/// Another site on this host may set a cookie that is not ASCII; browsers
+/// send its bytes as they are. It must not sign the user out.
+async fn a_cookie_that_is_not_ascii_does_not_hide_the_session(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = app.signed_up("noor", PASSWORD).await;
+    let ours = client.cookie.clone().unwrap();
+    // UTF-8, then Latin-1, before and after ours.
+    let others: [&[u8]; 2] = [b"theme=caf\xc3\xa9", b"theme=caf\xe9"];
+    for other in others {
+        for header in [
+            [other, b"; ", ours.as_bytes()].concat(),
+            [ours.as_bytes(), b"; ", other].concat(),
+        ] {
+            let reply = reqwest::Client::new()
+                .post(app.url("/api/current_account"))
+                .header("accept", "application/json")
+                .header(
+                    "cookie",
+                    reqwest::header::HeaderValue::from_bytes(&header).unwrap(),
+                )
+                .timeout(common::REQUEST_TIMEOUT)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                reply.status(),
+                200,
+                "beside {}",
+                String::from_utf8_lossy(other)
+            );
+            let account: serde_json::Value =
+                serde_json::from_str(&reply.text().await.unwrap()).unwrap();
+            assert_eq!(account["login"], "noor");
+        }
+    }
+}
+
 async fn sign_in_issues_a_new_session_id_and_the_old_one_dies(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.signed_up("ines", PASSWORD).await;
@@ -339,6 +376,7 @@ on_both_backends!(
     account_functions_refuse_anonymous_callers,
     dashboard_redirects_anonymous_visitors_to_login,
     a_forged_cookie_is_refused,
+    a_cookie_that_is_not_ascii_does_not_hide_the_session,
     sign_in_issues_a_new_session_id_and_the_old_one_dies,
     sign_out_kills_the_session_server_side,
     sessions_live_in_the_database,
