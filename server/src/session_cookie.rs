@@ -80,3 +80,39 @@ pub async fn layer(
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn headers(value: &[u8]) -> HeaderMap {
+        let value = HeaderValue::from_bytes(value).expect("bytes a header can carry");
+        HeaderMap::from_iter([(header::COOKIE, value)])
+    }
+
+    /// Any byte a header value can carry but `;`: tab, visible ASCII and
+    /// everything above it.
+    fn header_byte() -> impl Strategy<Value = u8> {
+        prop_oneof![Just(b'\t'), 0x20u8..0x7f, 0x80u8..=0xff].prop_filter("not ;", |&b| b != b';')
+    }
+
+    proptest! {
+        /// Whatever bytes other cookies hold, before or after ours, ours is
+        /// found (and nothing panics).
+        #[test]
+        fn our_cookie_is_found_beside_any_bytes(
+            other in proptest::collection::vec(header_byte(), 0..64),
+            token in "[A-Za-z0-9_-]{1,64}",
+        ) {
+            let settings = CookieSettings::new(false);
+            let ours = format!("twofold={token}");
+            for value in [
+                [ours.as_bytes(), b"; ", &other].concat(),
+                [&b"x="[..], &other, b"; ", ours.as_bytes()].concat(),
+            ] {
+                prop_assert_eq!(settings.presented(&headers(&value)), Some(token.clone()));
+            }
+        }
+    }
+}
