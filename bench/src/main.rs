@@ -40,7 +40,50 @@ struct Options {
     verifies: usize,
 }
 
+const USAGE: &str = "usage: bench run [--server PATH] [--site PATH] [--postgres URL] [--out FILE] [--seconds N] [--only SCENARIO] [--verifies N]";
+const FLAGS: [&str; 7] = [
+    "--server",
+    "--site",
+    "--postgres",
+    "--out",
+    "--seconds",
+    "--only",
+    "--verifies",
+];
+
+#[derive(Debug, PartialEq)]
+enum Flags {
+    Valid,
+    Help,
+    /// An unknown flag, or a known one without its value.
+    Bad(String),
+}
+
+/// A typo must not start a ten-minute run that ignores it.
+fn check_flags(args: &[String]) -> Flags {
+    for pair in args.chunks(2) {
+        match pair {
+            [flag, _] if FLAGS.contains(&flag.as_str()) => {}
+            [flag, ..] if flag == "--help" || flag == "-h" => return Flags::Help,
+            [flag, ..] => return Flags::Bad(flag.clone()),
+            [] => unreachable!("chunks are never empty"),
+        }
+    }
+    Flags::Valid
+}
+
 fn options(args: &[String]) -> Options {
+    match check_flags(args) {
+        Flags::Valid => {}
+        Flags::Help => {
+            println!("{USAGE}");
+            std::process::exit(0);
+        }
+        Flags::Bad(flag) => {
+            eprintln!("bench: unknown flag or missing value: {flag}\n{USAGE}");
+            std::process::exit(2);
+        }
+    }
     let value = |flag: &str| {
         args.iter()
             .position(|a| a == flag)
@@ -74,9 +117,7 @@ async fn main() {
         }
         Some("run") => run(options(&args[2..])).await,
         _ => {
-            eprintln!(
-                "usage: bench run [--server PATH] [--site PATH] [--postgres URL] [--out FILE] [--seconds N] [--only SCENARIO] [--verifies N]"
-            );
+            eprintln!("{USAGE}");
             std::process::exit(2);
         }
     }
@@ -395,4 +436,29 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &[&str]) -> Flags {
+        check_flags(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn flags_are_checked_before_a_run() {
+        assert_eq!(check(&[]), Flags::Valid);
+        assert_eq!(
+            check(&["--only", "GetAccount", "--seconds", "3"]),
+            Flags::Valid
+        );
+        assert_eq!(check(&["--help"]), Flags::Help);
+        assert_eq!(check(&["--only", "x", "-h"]), Flags::Help);
+        assert_eq!(check(&["--sconds", "3"]), Flags::Bad("--sconds".into()));
+        assert_eq!(
+            check(&["--seconds", "3", "--only"]),
+            Flags::Bad("--only".into())
+        );
+    }
 }
