@@ -95,12 +95,8 @@ impl Lang {
     /// Reads the headers in place (every request of the API pays for it):
     /// no copies, each header possibly sent more than once.
     pub fn of_request(headers: &http::HeaderMap) -> Self {
-        // A cookie that is not ASCII (set by another site on this host)
-        // must not hide the switcher's: cookies are read leniently.
-        headers
-            .get_all(http::header::COOKIE)
-            .into_iter()
-            .find_map(|value| Self::from_cookie_header(&String::from_utf8_lossy(value.as_bytes())))
+        crate::server::cookie_headers(headers)
+            .find_map(|cookies| Self::from_cookie_header(&cookies))
             .or_else(|| {
                 Self::best_of(
                     headers

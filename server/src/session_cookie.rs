@@ -8,8 +8,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use cookie::{Cookie, SameSite};
 
-use app::server::AppState;
 use app::server::session::{CookieChange, Session};
+use app::server::{AppState, cookie_headers};
 
 /// How the cookie is named and flagged.
 #[derive(Clone, Debug)]
@@ -36,13 +36,10 @@ impl CookieSettings {
             .build()
     }
 
-    /// The first cookie of ours in the request's `Cookie` headers. Another
-    /// site on this host may have set a cookie that is not ASCII (browsers
-    /// send its bytes as they are): it must not hide ours, so the header is
-    /// read leniently and only our cookie's value has to make sense.
+    /// The first cookie of ours in the request's `Cookie` headers.
     fn presented(&self, headers: &HeaderMap) -> Option<String> {
-        headers.get_all(header::COOKIE).iter().find_map(|value| {
-            Cookie::split_parse(String::from_utf8_lossy(value.as_bytes()))
+        cookie_headers(headers).find_map(|cookies| {
+            Cookie::split_parse(cookies)
                 .filter_map(Result::ok)
                 .find(|cookie| cookie.name() == self.name)
                 .map(|cookie| cookie.value().to_owned())

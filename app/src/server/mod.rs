@@ -17,3 +17,16 @@ pub mod totp;
 pub mod two_factor;
 
 pub use state::{AppState, Settings, Shared};
+
+use std::borrow::Cow;
+
+/// A request's `Cookie` headers as text, read leniently: another site on
+/// this host may have set a cookie that is not ASCII (browsers send its
+/// bytes as they are), and it must not hide ours. Only our own cookies'
+/// values have to make sense.
+pub fn cookie_headers(headers: &http::HeaderMap) -> impl Iterator<Item = Cow<'_, str>> {
+    headers
+        .get_all(http::header::COOKIE)
+        .into_iter()
+        .map(|value| String::from_utf8_lossy(value.as_bytes()))
+}
