@@ -71,6 +71,47 @@ test('view, download, copy and regenerate recovery codes; the old set stops work
   await expect(page.getByRole('heading', { name: `Welcome, ${login}` })).toBeVisible();
 });
 
+test('a dialog opened while the account reloads after a change stays open @hydrated-only', async ({ page, context }, testInfo) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const login = uniqueLogin(testInfo, 'reload');
+  await signUp(page, login);
+  await enableTwoFactorByApi(page);
+  await open(page, '/');
+  const account = await accountTab(page);
+  await account.getByRole('button', { name: 'View Recovery Codes' }).click();
+  await confirmPassword(page);
+  const modal = page.getByRole('dialog', { name: 'Recovery codes' });
+  await modal.getByRole('button', { name: 'Generate new recovery codes' }).click();
+  await page.getByRole('dialog', { name: 'Generate new recovery codes?' }).getByRole('button', { name: 'Generate' }).click();
+  await modal.getByRole('button', { name: 'Copy' }).click();
+
+  // Done reloads the account; hold that reload until a dialog is open.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  let reloads = 0;
+  await page.route('**/api/current_account', async (route) => {
+    reloads += 1;
+    await held;
+    await route.continue();
+  });
+  await modal.getByRole('button', { name: 'Done' }).click();
+  await expect(modal).toBeHidden();
+  await expect.poll(() => reloads).toBe(1);
+  await account.getByRole('button', { name: 'Disable Two-Factor Authentication' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Disable two-factor authentication?' });
+  await expect(confirm).toBeVisible();
+
+  const reloaded = page.waitForResponse('**/api/current_account');
+  release();
+  await reloaded;
+  // The reload has reached the page once the activity shows the new set.
+  await expect(account.locator('ol.activity')).toContainText('New recovery codes generated');
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Disable' }).click();
+  await confirmPassword(page);
+  await expect(account).toContainText('Two-factor authentication: Disabled');
+});
+
 test('lost phone: sign in with a recovery code, then disable 2FA; sign-in needs only the password @hydrated-only', async ({ page }, testInfo) => {
   const login = uniqueLogin(testInfo, 'disable');
   await signUp(page, login);

@@ -7,9 +7,12 @@ use crate::api::two_factor::security_activity;
 use crate::i18n::use_lang;
 
 #[component]
-pub fn SecurityActivity() -> impl IntoView {
+pub fn SecurityActivity(
+    /// Counts the account's reloads: each one may follow a new event.
+    reloads: ReadSignal<u32>,
+) -> impl IntoView {
     let lang = use_lang();
-    let events = Resource::new(|| (), |_| security_activity());
+    let events = Resource::new(move || reloads.get(), |_| security_activity());
     view! {
         <h3 id="activity-title">{lang.t("activity.title")}</h3>
         <Transition fallback=move || view! { <p>{lang.t("common.loading")}</p> }>

@@ -22,7 +22,7 @@ pub use form_error::{FormError, LoadError, invalid, respond_with_status};
 pub use language::LanguageSwitcher;
 pub use recovery_codes::RecoveryCodesPanel;
 pub use recovery_dialog::RecoveryCodesDialog;
-pub use settings::SettingsFrame;
+pub use settings::{LoadedAccount, SettingsFrame};
 pub use setup_wizard::SetupWizard;
 pub use tokens::{AccessTokensTab, TokenDoors};
 pub use unlocked::{Unlocked, UnlockedStatus};

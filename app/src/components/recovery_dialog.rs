@@ -22,9 +22,12 @@ pub fn RecoveryCodesDialog(
     let saved = RwSignal::new(false);
     let fresh = Signal::derive(move || regenerate.value().get().and_then(Result::ok));
 
+    // Each opening loads the current set; the set shown last time (maybe
+    // since regenerated) is not shown meanwhile.
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
         if is_open && was_open != Some(true) {
+            view_action.value().set(None);
             regenerate.value().set(None);
             saved.set(false);
             view_action.dispatch(ViewRecoveryCodes {});

@@ -10,12 +10,21 @@ use crate::api::two_factor::DisableTwoFactor;
 use crate::i18n::use_lang;
 use crate::types::AccountView;
 
+/// The account as the dashboard last loaded it, and how many times it has
+/// been reloaded since the page was rendered: a change made in Settings
+/// reloads it, and what shows the account follows.
+#[derive(Clone, Copy)]
+pub struct LoadedAccount {
+    pub view: ReadSignal<AccountView>,
+    pub reloads: ReadSignal<u32>,
+}
+
 /// The frame the Settings button opens, with its tabs. Only the Account tab
 /// exists so far; the tab pattern (roles, `aria-selected`) is in place for
 /// the ones to come.
 #[component]
 pub fn SettingsFrame(
-    account: AccountView,
+    account: LoadedAccount,
     /// Called after something changed the account (2FA enabled...).
     #[prop(into)]
     on_change: Callback<()>,
@@ -85,7 +94,7 @@ enum Unlock {
 }
 
 #[component]
-fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
+fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let confirm_open = RwSignal::new(false);
     let wizard_open = RwSignal::new(false);
@@ -114,32 +123,32 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
         None => {}
     };
 
-    let enabled = account.two_factor_enabled;
-    let status = lang.t_with(
-        "account.status",
-        &[(
-            "status",
-            &lang.t(if enabled {
-                "account.enabled"
-            } else {
-                "account.disabled"
-            }),
-        )],
-    );
-    let codes_left = account.recovery_codes_left.map(|left| match left {
-        1 => lang.t("account.codes_left_one"),
-        n => lang.t_with("account.codes_left_many", &[("count", &n.to_string())]),
-    });
+    let enabled = Memo::new(move |_| account.view.with(|account| account.two_factor_enabled));
+    let codes_left = Memo::new(move |_| account.view.with(|account| account.recovery_codes_left));
+    let status = move || {
+        let status = lang.t(if enabled.get() {
+            "account.enabled"
+        } else {
+            "account.disabled"
+        });
+        lang.t_with("account.status", &[("status", &status)])
+    };
+    let codes_left = move || {
+        codes_left.get().map(|left| match left {
+            1 => lang.t("account.codes_left_one"),
+            n => lang.t_with("account.codes_left_many", &[("count", &n.to_string())]),
+        })
+    };
 
     view! {
         <dl class="facts">
             <dt>{lang.t("common.login")}</dt>
-            <dd>{account.login.clone()}</dd>
+            <dd>{account.view.with_untracked(|account| account.login.clone())}</dd>
         </dl>
         <h3 id="two-factor-title" tabindex="-1">{lang.t("account.two_factor")}</h3>
         <p class="two-factor-status">{status}</p>
-        {codes_left.map(|text| view! { <p class="codes-left">{text}</p> })}
-        {if enabled {
+        {move || codes_left().map(|text| view! { <p class="codes-left">{text}</p> })}
+        {move || if enabled.get() {
             Either::Left(view! {
                 <div class="actions start">
                     <button type="button" on:click=move |_| ask_password(Unlock::ViewCodes)>
@@ -174,7 +183,7 @@ fn AccountTab(account: AccountView, on_change: Callback<()>) -> impl IntoView {
         <ConfirmPasswordDialog open=confirm_open on_confirmed />
         <SetupWizard open=wizard_open on_done=on_change />
         <RecoveryCodesDialog open=codes_open on_change />
-        <SecurityActivity />
+        <SecurityActivity reloads=account.reloads />
     }
 }
 

@@ -22,10 +22,12 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
     let saved = RwSignal::new(false);
     let codes = Signal::derive(move || confirm.value().get().and_then(Result::ok));
 
-    // Each opening starts a fresh set-up (a new secret).
+    // Each opening starts a fresh set-up (a new secret); the last one's QR
+    // code is not shown meanwhile.
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
         if is_open && was_open != Some(true) {
+            begin.value().set(None);
             confirm.value().set(None);
             saved.set(false);
             begin.dispatch(BeginTwoFactorSetup {});

@@ -7,7 +7,9 @@ use leptos_router::components::Redirect;
 
 use crate::api::auth::{SignOut, current_account};
 use crate::components::browser::focus_if_lost;
-use crate::components::{FormError, LanguageSwitcher, LoadError, SettingsFrame, Unlocked};
+use crate::components::{
+    FormError, LanguageSwitcher, LoadError, LoadedAccount, SettingsFrame, Unlocked,
+};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts, use_lang};
 use crate::types::AccountView;
@@ -39,6 +41,10 @@ pub fn DashboardPage() -> impl IntoView {
 /// compiled to wasm. It starts from the account the server rendered with
 /// and reloads it after a change made in Settings. The server passes the
 /// page's language and its texts, so the island renders in it too.
+///
+/// The page is rendered once; a reload updates only the parts that show
+/// the account. Re-rendering the whole body would throw away whatever was
+/// opened while the reload was on its way (a dialog, an action's answer).
 #[island]
 fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
     texts.install();
@@ -46,15 +52,14 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
     let unlocked = Unlocked::provide(account.unlocked_for);
     unlocked.run();
     let account = RwSignal::new(account);
-    // Outside what a reload re-renders, so Settings stays open after a
-    // change inside it.
-    let settings_open = RwSignal::new(false);
+    let reloads = RwSignal::new(0);
     let on_change = Callback::new(move |()| {
         leptos::task::spawn_local(async move {
             if let Ok(fresh) = current_account().await {
                 unlocked.set(fresh.unlocked_for);
                 account.set(fresh);
-                // The re-render removed whatever had focus.
+                reloads.update(|count| *count += 1);
+                // A button that changed with the account may have had focus.
                 request_animation_frame(|| focus_if_lost("two-factor-title"));
             }
         });
@@ -66,18 +71,21 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
             let _ = root.set_attribute("data-hydrated", "");
         }
     });
-    move || view! { <DashboardBody account=account.get() settings_open on_change /> }
+    let account = LoadedAccount {
+        view: account.read_only(),
+        reloads: reloads.read_only(),
+    };
+    view! { <DashboardBody account on_change /> }
 }
 
 #[component]
-fn DashboardBody(
-    account: AccountView,
-    settings_open: RwSignal<bool>,
-    on_change: Callback<()>,
-) -> impl IntoView {
+fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
-    let login = account.login.clone();
+    let login = account.view.with_untracked(|account| account.login.clone());
+    let clock_drift = Memo::new(move |_| account.view.with(|account| account.clock_drift));
+    let codes_left = Memo::new(move |_| account.view.with(|account| account.recovery_codes_left));
+    let settings_open = RwSignal::new(false);
     let lang = use_lang();
 
     view! {
@@ -100,10 +108,10 @@ fn DashboardBody(
         </header>
         <main class="wide">
             <h1>{lang.t_with("dashboard.welcome", &[("login", &login)])}</h1>
-            {account.clock_drift.map(|drift| view! {
+            {move || clock_drift.get().map(|drift| view! {
                 <p class="warning" role="status">{drift.message(lang)}</p>
             })}
-            {account.recovery_codes_left.filter(|left| *left <= 2).map(|left| view! {
+            {move || codes_left.get().filter(|left| *left <= 2).map(|left| view! {
                 <p class="warning" role="status">
                     {match left {
                         0 => lang.t("dashboard.no_codes_left"),
@@ -119,7 +127,7 @@ fn DashboardBody(
             })}
             <FormError error=sign_out_error id="sign-out-error" />
             <Show when=move || settings_open.get()>
-                <SettingsFrame account=account.clone() on_change />
+                <SettingsFrame account on_change />
             </Show>
         </main>
     }
