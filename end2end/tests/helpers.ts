@@ -71,6 +71,18 @@ export async function enableTwoFactorByApi(page: Page): Promise<{ key: string; c
   return { key, codes: (result.codes as { code: string }[]).map((entry) => entry.code), at };
 }
 
+/**
+ * A new account with 2FA on (through the API), on the dashboard with
+ * Settings > Account open. Returns the login, the tab and the recovery codes.
+ */
+export async function dashboardWithTwoFactor(page: Page, testInfo: TestInfo, stem: string) {
+  const login = uniqueLogin(testInfo, stem);
+  await signUp(page, login);
+  const { codes } = await enableTwoFactorByApi(page);
+  await open(page, '/');
+  return { login, codes, account: await accountTab(page) };
+}
+
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);

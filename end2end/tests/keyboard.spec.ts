@@ -196,9 +196,10 @@ test('the whole seed flow with the keyboard alone @hydrated-only', async ({ page
   await tabTo(page, modal.getByRole('button', { name: 'Done' }));
   await page.keyboard.press('Enter');
   await expect(modal).toBeHidden();
-  // The account reloads (a new set: 10 left again) and is drawn anew; focus
-  // goes to the section's heading.
-  await expect(page.getByRole('heading', { name: 'Two-factor authentication', exact: true })).toBeFocused();
+  // The account reloads (a new set: 10 left again); the button that opened
+  // the dialog is still there, and focus returns to it.
+  await expect(account).toContainText('10 recovery codes left');
+  await expect(account.getByRole('button', { name: 'View Recovery Codes' })).toBeFocused();
 
   // Disable: the confirm pop-up (Esc gives focus back), then the password.
   account = page.getByRole('tabpanel', { name: 'Account' });

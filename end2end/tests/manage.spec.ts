@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, Page, test } from '@playwright/test';
 import {
-  accountTab, confirmPassword, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, uniqueLogin,
+  accountTab, confirmPassword, dashboardWithTwoFactor, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp,
+  uniqueLogin,
 } from './helpers';
 
 async function signInWithRecoveryCode(page: Page, login: string, code: string) {
@@ -13,12 +14,8 @@ async function signInWithRecoveryCode(page: Page, login: string, code: string) {
 
 test('view, download, copy and regenerate recovery codes; the old set stops working @hydrated-only', async ({ page, context }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const login = uniqueLogin(testInfo, 'codes');
-  await signUp(page, login);
-  const { codes: oldCodes } = await enableTwoFactorByApi(page);
-  await open(page, '/');
-
-  let account = await accountTab(page);
+  const { login, codes: oldCodes, account: opened } = await dashboardWithTwoFactor(page, testInfo, 'codes');
+  let account = opened;
   await expect(account).toContainText('Two-factor authentication: Enabled');
   await expect(account).toContainText('10 recovery codes left');
   await account.getByRole('button', { name: 'View Recovery Codes' }).click();
@@ -73,11 +70,7 @@ test('view, download, copy and regenerate recovery codes; the old set stops work
 
 test('a dialog opened while the account reloads after a change stays open @hydrated-only', async ({ page, context }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const login = uniqueLogin(testInfo, 'reload');
-  await signUp(page, login);
-  await enableTwoFactorByApi(page);
-  await open(page, '/');
-  const account = await accountTab(page);
+  const { account } = await dashboardWithTwoFactor(page, testInfo, 'reload');
   await account.getByRole('button', { name: 'View Recovery Codes' }).click();
   await confirmPassword(page);
   const modal = page.getByRole('dialog', { name: 'Recovery codes' });

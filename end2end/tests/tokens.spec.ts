@@ -1,13 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { accountTab, confirmPassword, enableTwoFactorByApi, open, signUp, uniqueLogin } from './helpers';
+import { confirmPassword, dashboardWithTwoFactor } from './helpers';
 
 test('create a personal access token, use it without the second factor, revoke it @hydrated-only', async ({ page, context }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const login = uniqueLogin(testInfo, 'tokens');
-  await signUp(page, login);
-  await enableTwoFactorByApi(page);
-  await open(page, '/');
-  const account = await accountTab(page);
+  const { login, account } = await dashboardWithTwoFactor(page, testInfo, 'tokens');
   await expect(account).toContainText('No personal access tokens can reach this account without the second factor.');
 
   await page.getByRole('tab', { name: 'Access tokens' }).click();
