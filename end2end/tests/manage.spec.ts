@@ -76,7 +76,10 @@ test('a dialog opened while the account reloads after a change stays open @hydra
   const modal = page.getByRole('dialog', { name: 'Recovery codes' });
   await modal.getByRole('button', { name: 'Generate new recovery codes' }).click();
   await page.getByRole('dialog', { name: 'Generate new recovery codes?' }).getByRole('button', { name: 'Generate' }).click();
+  // Copy before the new set arrives would save the old one; the new set unticks the box.
+  await expect(modal.getByText(/Set 2, generated/)).toBeVisible();
   await modal.getByRole('button', { name: 'Copy' }).click();
+  await expect(modal.getByLabel("I've saved the data")).toBeChecked();
 
   // Done reloads the account; hold that reload until a dialog is open.
   let release!: () => void;
