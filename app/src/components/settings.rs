@@ -8,7 +8,7 @@ use super::{
 };
 use crate::api::two_factor::DisableTwoFactor;
 use crate::i18n::use_lang;
-use crate::types::AccountView;
+use crate::types::{AccountView, ClockDrift};
 
 /// The account as the dashboard last loaded it, and how many times it has
 /// been reloaded since the page was rendered: a change made in Settings
@@ -17,6 +17,23 @@ use crate::types::AccountView;
 pub struct LoadedAccount {
     pub view: ReadSignal<AccountView>,
     pub reloads: ReadSignal<u32>,
+    /// The parts that change with a reload, as memos: a reload that leaves
+    /// them alone re-renders nothing.
+    pub enabled: Memo<bool>,
+    pub codes_left: Memo<Option<u32>>,
+    pub clock_drift: Memo<Option<ClockDrift>>,
+}
+
+impl LoadedAccount {
+    pub fn new(view: ReadSignal<AccountView>, reloads: ReadSignal<u32>) -> Self {
+        Self {
+            view,
+            reloads,
+            enabled: Memo::new(move |_| view.with(|account| account.two_factor_enabled)),
+            codes_left: Memo::new(move |_| view.with(|account| account.recovery_codes_left)),
+            clock_drift: Memo::new(move |_| view.with(|account| account.clock_drift)),
+        }
+    }
 }
 
 /// The frame the Settings button opens, with its tabs. Only the Account tab
@@ -123,8 +140,11 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
         None => {}
     };
 
-    let enabled = Memo::new(move |_| account.view.with(|account| account.two_factor_enabled));
-    let codes_left = Memo::new(move |_| account.view.with(|account| account.recovery_codes_left));
+    let LoadedAccount {
+        enabled,
+        codes_left,
+        ..
+    } = account;
     let status = move || {
         let status = lang.t(if enabled.get() {
             "account.enabled"

@@ -71,10 +71,7 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
             let _ = root.set_attribute("data-hydrated", "");
         }
     });
-    let account = LoadedAccount {
-        view: account.read_only(),
-        reloads: reloads.read_only(),
-    };
+    let account = LoadedAccount::new(account.read_only(), reloads.read_only());
     view! { <DashboardBody account on_change /> }
 }
 
@@ -83,8 +80,11 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.view.with_untracked(|account| account.login.clone());
-    let clock_drift = Memo::new(move |_| account.view.with(|account| account.clock_drift));
-    let codes_left = Memo::new(move |_| account.view.with(|account| account.recovery_codes_left));
+    let LoadedAccount {
+        clock_drift,
+        codes_left,
+        ..
+    } = account;
     let settings_open = RwSignal::new(false);
     let lang = use_lang();
 
