@@ -15,7 +15,7 @@ use crate::types::{AccountView, ClockDrift};
 /// reloads it, and what shows the account follows.
 #[derive(Clone, Copy)]
 pub struct LoadedAccount {
-    pub view: ReadSignal<AccountView>,
+    view: ReadSignal<AccountView>,
     pub reloads: ReadSignal<u32>,
     /// The parts that change with a reload, as memos: a reload that leaves
     /// them alone re-renders nothing.
@@ -33,6 +33,11 @@ impl LoadedAccount {
             codes_left: Memo::new(move |_| view.with(|account| account.recovery_codes_left)),
             clock_drift: Memo::new(move |_| view.with(|account| account.clock_drift)),
         }
+    }
+
+    /// The login, which a reload does not change.
+    pub fn login(&self) -> String {
+        self.view.with_untracked(|account| account.login.clone())
     }
 }
 
@@ -163,7 +168,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     view! {
         <dl class="facts">
             <dt>{lang.t("common.login")}</dt>
-            <dd>{account.view.with_untracked(|account| account.login.clone())}</dd>
+            <dd>{account.login()}</dd>
         </dl>
         <h3 id="two-factor-title" tabindex="-1">{lang.t("account.two_factor")}</h3>
         <p class="two-factor-status">{status}</p>

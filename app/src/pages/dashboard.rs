@@ -79,7 +79,7 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
 fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
-    let login = account.view.with_untracked(|account| account.login.clone());
+    let login = account.login();
     let LoadedAccount {
         clock_drift,
         codes_left,
