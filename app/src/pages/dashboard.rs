@@ -77,7 +77,14 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
 
 #[component]
 fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView {
+    // A plain form, not `ActionForm`: SignOut has no arguments to read
+    // from the form, and `ActionForm` would compile a query-string parser
+    // into the wasm for them. Its answer is a redirect to /login.
     let sign_out = ServerAction::<SignOut>::new();
+    let sign_out_url = <SignOut as server_fn::ServerFn>::url();
+    let _ = server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = window().location().set_href(location);
+    });
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.login();
     let LoadedAccount {
@@ -101,9 +108,17 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
             >
                 {lang.t("dashboard.settings")}
             </button>
-            <ActionForm action=sign_out attr:class="inline">
+            <form
+                class="inline"
+                method="post"
+                action=sign_out_url
+                on:submit=move |event| {
+                    event.prevent_default();
+                    sign_out.dispatch(SignOut {});
+                }
+            >
                 <button type="submit" class="secondary">{lang.t("dashboard.sign_out")}</button>
-            </ActionForm>
+            </form>
             <LanguageSwitcher next="/" />
         </header>
         <main class="wide">
