@@ -2,14 +2,13 @@
 //! details of internal failures are logged on the server and never sent.
 
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 use crate::i18n::Lang;
 use crate::validation::{LOGIN_MAX, LOGIN_MIN, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "error", rename_all = "snake_case", try_from = "Wire")]
 pub enum AppError {
     /// Wrong password and unknown login look exactly alike.
     InvalidCredentials,
@@ -55,6 +54,58 @@ pub enum AppError {
     /// The browser could not reach the server.
     Network,
     Internal,
+}
+
+/// `AppError` as it arrives: the tag and every field any variant has, in
+/// one flat struct. Serde's own reading of a tagged enum buffers the whole
+/// object first, and that machinery was a tenth of the dashboard's wasm.
+/// The round-trip test below keeps the two readings in step.
+#[derive(Deserialize)]
+struct Wire {
+    error: String,
+    field: Option<String>,
+    reason: Option<String>,
+    message: Option<String>,
+    server_time: Option<String>,
+    retry_after: Option<u64>,
+}
+
+impl TryFrom<Wire> for AppError {
+    type Error = String;
+
+    fn try_from(wire: Wire) -> Result<Self, String> {
+        let missing = |name: &str| format!("`{}` needs `{name}`", wire.error);
+        Ok(match wire.error.as_str() {
+            "invalid_credentials" => Self::InvalidCredentials,
+            "login_taken" => Self::LoginTaken,
+            "unauthorized" => Self::Unauthorized,
+            "validation" => Self::Validation {
+                field: wire.field.ok_or_else(|| missing("field"))?,
+                reason: wire.reason.ok_or_else(|| missing("reason"))?,
+            },
+            "bad_request" => Self::BadRequest {
+                message: wire.message.ok_or_else(|| missing("message"))?,
+            },
+            "reauth_required" => Self::ReauthRequired,
+            "incorrect_password" => Self::IncorrectPassword,
+            "invalid_code" => Self::InvalidCode {
+                server_time: wire.server_time.ok_or_else(|| missing("server_time"))?,
+            },
+            "invalid_recovery_code" => Self::InvalidRecoveryCode,
+            "setup_expired" => Self::SetupExpired,
+            "two_factor_not_enabled" => Self::TwoFactorNotEnabled,
+            "token_not_allowed" => Self::TokenNotAllowed,
+            "second_factor_locked" => Self::SecondFactorLocked,
+            "rate_limited" => Self::RateLimited {
+                retry_after: wire.retry_after.ok_or_else(|| missing("retry_after"))?,
+            },
+            "overloaded" => Self::Overloaded,
+            "unavailable" => Self::Unavailable,
+            "network" => Self::Network,
+            "internal" => Self::Internal,
+            other => return Err(format!("unknown error `{other}`")),
+        })
+    }
 }
 
 impl AppError {
@@ -174,7 +225,7 @@ impl std::fmt::Display for AppError {
 impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::api::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -265,6 +316,73 @@ mod tests {
         );
         let back: AppError = serde_json::from_value(json).unwrap();
         assert_eq!(back, AppError::RateLimited { retry_after: 30 });
+    }
+
+    #[test]
+    fn every_error_reads_back_as_itself() {
+        let all = [
+            AppError::InvalidCredentials,
+            AppError::LoginTaken,
+            AppError::Unauthorized,
+            AppError::validation("login", "login_length"),
+            AppError::BadRequest {
+                message: "missing field `code`".into(),
+            },
+            AppError::ReauthRequired,
+            AppError::IncorrectPassword,
+            AppError::InvalidCode {
+                server_time: "14:05:32 UTC".into(),
+            },
+            AppError::InvalidRecoveryCode,
+            AppError::SetupExpired,
+            AppError::TwoFactorNotEnabled,
+            AppError::TokenNotAllowed,
+            AppError::SecondFactorLocked,
+            AppError::RateLimited { retry_after: 7 },
+            AppError::Overloaded,
+            AppError::Unavailable,
+            AppError::Network,
+            AppError::Internal,
+        ];
+        // Stops compiling when a variant is added, until it is listed above.
+        let position = |error: &AppError| match error {
+            AppError::InvalidCredentials => 0,
+            AppError::LoginTaken => 1,
+            AppError::Unauthorized => 2,
+            AppError::Validation { .. } => 3,
+            AppError::BadRequest { .. } => 4,
+            AppError::ReauthRequired => 5,
+            AppError::IncorrectPassword => 6,
+            AppError::InvalidCode { .. } => 7,
+            AppError::InvalidRecoveryCode => 8,
+            AppError::SetupExpired => 9,
+            AppError::TwoFactorNotEnabled => 10,
+            AppError::TokenNotAllowed => 11,
+            AppError::SecondFactorLocked => 12,
+            AppError::RateLimited { .. } => 13,
+            AppError::Overloaded => 14,
+            AppError::Unavailable => 15,
+            AppError::Network => 16,
+            AppError::Internal => 17,
+        };
+        assert!(all.iter().map(position).eq(0..all.len()));
+        for error in all {
+            let json = serde_json::to_string(&error).unwrap();
+            let back: AppError = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, error, "{json}");
+        }
+    }
+
+    #[test]
+    fn unknown_or_incomplete_errors_are_refused() {
+        for json in [
+            r#"{"error":"teapot"}"#,
+            r#"{"error":"validation","field":"login"}"#,
+            r#"{"error":"rate_limited"}"#,
+            r#"{"field":"login"}"#,
+        ] {
+            assert!(serde_json::from_str::<AppError>(json).is_err(), "{json}");
+        }
     }
 
     #[test]

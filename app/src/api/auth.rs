@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::types::AccountView;
 
 /// Creates an account and signs it in.
-#[server(endpoint = "sign_up")]
+#[server(endpoint = "sign_up", output = crate::api::Json)]
 pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
     use crate::server::accounts::{self, PasswordHash};
     use crate::server::{AppState, session};
@@ -29,7 +29,7 @@ pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
 
 /// Checks login and password. Unknown logins and wrong passwords get the
 /// same answer after the same amount of work.
-#[server(endpoint = "sign_in")]
+#[server(endpoint = "sign_in", output = crate::api::Json)]
 pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::sign_in::{PasswordStep, password_step};
@@ -46,7 +46,7 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
 }
 
 /// Ends the current session server-side.
-#[server(endpoint = "sign_out")]
+#[server(endpoint = "sign_out", output = crate::api::Json)]
 pub async fn sign_out() -> Result<(), AppError> {
     let session = crate::server::session::from_request().await?;
     session.sign_out().await?;
@@ -55,7 +55,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in account, or `Unauthorized`.
-#[server(endpoint = "current_account")]
+#[server(endpoint = "current_account", output = crate::api::Json)]
 pub async fn current_account() -> Result<AccountView, AppError> {
     let (state, session, account) = super::signed_in().await?;
     let status = crate::server::two_factor::status(&state, account.id).await?;
