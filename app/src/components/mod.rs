@@ -5,6 +5,7 @@ pub mod browser;
 mod confirm;
 mod confirm_password;
 mod dialog;
+mod fetched;
 mod form_error;
 mod language;
 mod recovery_codes;

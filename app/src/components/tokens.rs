@@ -1,10 +1,11 @@
 //! Settings > Access tokens: create a personal access token (after the
 //! password pop-up), see it once, list tokens, revoke them.
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 use super::browser::copy_text;
+use super::fetched::fetched;
 use super::{ConfirmPasswordDialog, FormError, invalid};
 use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, list_access_tokens};
 use crate::i18n::{Lang, use_lang};
@@ -32,7 +33,7 @@ pub fn AccessTokensTab() -> impl IntoView {
             changed.update(|n| *n += 1);
         }
     });
-    let tokens = Resource::new(move || changed.get(), |_| list_access_tokens());
+    let tokens = fetched(changed.into(), list_access_tokens);
     let name = RwSignal::new(String::new());
     let expiry = RwSignal::new("30".to_owned());
     let read_write = RwSignal::new(false);
@@ -118,15 +119,12 @@ pub fn AccessTokensTab() -> impl IntoView {
             }
         })}
         <ConfirmPasswordDialog open=confirm_open on_confirmed />
-        <Transition fallback=move || view! { <p>{lang.t("common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match tokens.await {
-                    Ok(list) if list.is_empty() => EitherOf3::A(view! { <p class="hint">{lang.t("tokens.none")}</p> }),
-                    Ok(list) => EitherOf3::B(view! { <TokenList list revoke /> }),
-                    Err(error) => EitherOf3::C(view! { <p role="alert">{error.message(lang)}</p> }),
-                }
-            })}
-        </Transition>
+        {move || match tokens.get() {
+            None => EitherOf4::A(view! { <p>{lang.t("common.loading")}</p> }),
+            Some(Ok(list)) if list.is_empty() => EitherOf4::B(view! { <p class="hint">{lang.t("tokens.none")}</p> }),
+            Some(Ok(list)) => EitherOf4::C(view! { <TokenList list revoke /> }),
+            Some(Err(error)) => EitherOf4::D(view! { <p role="alert">{error.message(lang)}</p> }),
+        }}
     }
 }
 
@@ -182,28 +180,25 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
 pub fn TokenDoors() -> impl IntoView {
     let lang = use_lang();
     let changed = tokens_changed();
-    let tokens = Resource::new(move || changed.get(), |_| list_access_tokens());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let active: Vec<String> = tokens
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|t| t.active)
-                    .map(|t| t.name)
-                    .collect();
-                view! {
-                    <p class="doors">
-                        {if active.is_empty() {
-                            lang.t("tokens.doors_none")
-                        } else {
-                            lang.t_with("tokens.doors_some", &[("names", &active.join(", "))])
-                        }}
-                    </p>
-                }
-            })}
-        </Transition>
+    let tokens = fetched(changed.into(), list_access_tokens);
+    move || {
+        tokens.get().map(|answer| {
+            let active: Vec<String> = answer
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| t.active)
+                .map(|t| t.name)
+                .collect();
+            view! {
+                <p class="doors">
+                    {if active.is_empty() {
+                        lang.t("tokens.doors_none")
+                    } else {
+                        lang.t_with("tokens.doors_some", &[("names", &active.join(", "))])
+                    }}
+                </p>
+            }
+        })
     }
 }
 
