@@ -13,9 +13,9 @@ use server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
 
 /// The answers of every server function: JSON in the body of a POST, as
 /// server_fn's own `Json`, but read from text. The island reads its props
-/// and the server's resources from text too, so each type the browser
-/// receives is parsed by one copy of serde_json's code instead of two (one
-/// for text, one for bytes).
+/// from text too, so a type the browser receives both ways (the account)
+/// is parsed by one copy of serde_json's code instead of two (one for
+/// text, one for bytes).
 pub type Json = Post<JsonText>;
 
 pub struct JsonText;
