@@ -1,6 +1,8 @@
 //! The dashboard: a top bar with the login, Settings (top-right) and
 //! Sign out, and the Settings frame.
 
+use leptos::html;
+use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -94,6 +96,22 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
     } = account;
     let settings_open = RwSignal::new(false);
     let lang = use_lang();
+    // Settings opens closed, so the server never renders it: it is mounted
+    // in the browser when opened instead of being part of the page's view.
+    // Whatever is in the view must be able to hydrate, and Settings'
+    // hydration code, never used, was compiled into the wasm.
+    let settings_host = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        let host = settings_host.get()?;
+        settings_open.get().then(|| {
+            untrack(|| {
+                mount_to(
+                    host.into(),
+                    move || view! { <SettingsFrame account on_change /> },
+                )
+            })
+        })
+    });
 
     view! {
         <header class="topbar">
@@ -141,9 +159,7 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
                 </p>
             })}
             <FormError error=sign_out_error id="sign-out-error" />
-            <Show when=move || settings_open.get()>
-                <SettingsFrame account on_change />
-            </Show>
+            <div node_ref=settings_host></div>
         </main>
     }
 }
