@@ -4,6 +4,11 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A server function that answers with a redirect (SignOut) sends the
+    // browser there. No router runs in the browser to do it.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = leptos::prelude::window().location().set_href(location);
+    });
     // Links the app crate, whose islands export their hydration functions.
     #[allow(unused_imports)]
     use app::*;

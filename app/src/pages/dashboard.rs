@@ -81,12 +81,10 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
 fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView {
     // A plain form, not `ActionForm`: SignOut has no arguments to read
     // from the form, and `ActionForm` would compile a query-string parser
-    // into the wasm for them. Its answer is a redirect to /login.
+    // into the wasm for them. Its answer redirects to /login (the hook that
+    // follows it is set where the wasm starts, in `frontend`).
     let sign_out = ServerAction::<SignOut>::new();
     let sign_out_url = <SignOut as server_fn::ServerFn>::url();
-    let _ = server_fn::redirect::set_redirect_hook(|location: &str| {
-        let _ = window().location().set_href(location);
-    });
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.login();
     let LoadedAccount {
