@@ -17,6 +17,10 @@ pub struct AccountView {
     /// Set once, right after a sign-in whose code matched a neighbouring
     /// time step.
     pub clock_drift: Option<ClockDrift>,
+    /// The names of the personal access tokens that can reach the account
+    /// now (neither revoked nor expired): the doors that skip the second
+    /// factor, shown next to it.
+    pub active_tokens: Vec<String>,
 }
 
 /// Which way the phone's clock looks off, from the time step its code
@@ -284,18 +288,19 @@ pub struct AccessTokenView {
     pub active: bool,
 }
 
-/// A token just created: the only time its value is shown. (`Debug`
-/// hides it.)
+/// A token just created: the only time its value is shown, and its id.
+/// The dashboard's list shows the rest, so the browser decodes nothing
+/// more. (`Debug` hides the token.)
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     pub token: String,
-    pub view: AccessTokenView,
+    pub id: i64,
 }
 
 impl std::fmt::Debug for CreatedToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreatedToken")
-            .field("view", &self.view)
+            .field("id", &self.id)
             .finish_non_exhaustive()
     }
 }

@@ -397,6 +397,73 @@ async fn the_security_activity_lists_every_event_newest_first(backend: Backend) 
     );
 }
 
+/// The Settings panel's list comes from the server as HTML: every text
+/// escaped (the user agent is whatever the client sent), in the language
+/// of the request, and only for the signed-in account.
+async fn the_activity_panel_is_server_html_escaped_and_in_the_request_language(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("hana", PASSWORD).await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    let wrong = reqwest::Client::builder()
+        .user_agent(hostile)
+        .build()
+        .unwrap()
+        .post(app.url("/api/confirm_password"))
+        .header("accept", "application/json")
+        .form(&[("password", "wrong password")]);
+    assert_eq!(
+        client.send(wrong).await.json()["error"],
+        "incorrect_password"
+    );
+
+    let html = |reply: common::Reply| {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json().as_str().unwrap().to_owned()
+    };
+    let english = html(client.call("security_activity_html", &[]).await);
+    assert!(english.starts_with("<ol "), "{english}");
+    assert!(
+        english.contains(r#"aria-labelledby="activity-title""#),
+        "{english}"
+    );
+    assert!(
+        english.contains("Wrong password in a confirmation"),
+        "{english}"
+    );
+    assert!(
+        english.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{english}"
+    );
+    assert!(!english.contains("<img"), "{english}");
+
+    let indonesian = html(
+        client
+            .send(
+                reqwest::Client::new()
+                    .post(app.url("/api/security_activity_html"))
+                    .header("accept", "application/json")
+                    .header("accept-language", "id-ID,id;q=0.9"),
+            )
+            .await,
+    );
+    assert!(
+        indonesian.contains("Kata sandi salah saat konfirmasi"),
+        "{indonesian}"
+    );
+
+    let fresh = app.signed_up("ines", PASSWORD).await;
+    let mut fresh = fresh;
+    let nothing = html(fresh.call("security_activity_html", &[]).await);
+    assert_eq!(nothing, r#"<p class="hint">Nothing yet.</p>"#);
+    assert_eq!(
+        app.client()
+            .call("security_activity_html", &[])
+            .await
+            .status,
+        401
+    );
+}
+
 on_both_backends!(
     viewing_needs_a_fresh_confirmation_and_marks_used_codes,
     regenerating_replaces_the_whole_set,
@@ -405,6 +472,7 @@ on_both_backends!(
     disabling_during_a_set_up_elsewhere_leaves_no_half_state,
     after_losing_the_phone_a_recovery_code_can_move_2fa_to_a_new_one,
     the_security_activity_lists_every_event_newest_first,
+    the_activity_panel_is_server_html_escaped_and_in_the_request_language,
 );
 
 mod review_findings {

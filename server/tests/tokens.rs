@@ -46,7 +46,6 @@ async fn a_token_opens_the_api_without_the_second_factor(backend: Backend) {
         token.len() >= "twofold_pat_".len() + 32,
         "at least 128 random bits: {token}"
     );
-    assert_eq!(created.json()["view"]["active"], true);
 
     let account = get_account(&app, &token).await;
     assert_eq!(account.status, 200, "{}", account.body);
@@ -57,6 +56,8 @@ async fn a_token_opens_the_api_without_the_second_factor(backend: Backend) {
     let list = client.call("list_access_tokens", &[]).await;
     assert!(!list.body.contains(&token));
     assert_eq!(list.json()[0]["name"], "ci");
+    assert_eq!(list.json()[0]["id"], created.json()["id"]);
+    assert_eq!(list.json()[0]["active"], true);
     assert!(
         list.json()[0]["last_used_at"].is_string(),
         "last use is recorded"
@@ -87,6 +88,8 @@ async fn a_token_cannot_manage_two_factor_or_tokens(backend: Backend) {
         "disable_two_factor",
         "create_access_token",
         "list_access_tokens",
+        "access_tokens_html",
+        "security_activity_html",
         "confirm_password",
     ] {
         let reply = app
@@ -130,7 +133,7 @@ async fn expired_and_revoked_tokens_are_refused_at_once(backend: Backend) {
         .to_owned();
     let created = create(&mut client, "forever", "never", "read_only").await;
     let forever = created.json()["token"].as_str().unwrap().to_owned();
-    let id = created.json()["view"]["id"].as_i64().unwrap();
+    let id = created.json()["id"].as_i64().unwrap();
 
     assert_eq!(get_account(&app, &week).await.status, 200);
     app.state.clock.advance(7 * 86_400 + 1);
@@ -192,9 +195,67 @@ async fn bad_token_requests_get_clear_errors(backend: Backend) {
     }
 }
 
+/// The Access tokens tab's list is server HTML (names escaped: they are the
+/// user's input), each Revoke button carrying its token's id; the account
+/// lists its active tokens, the doors shown next to 2FA.
+async fn the_tokens_panel_and_the_doors_follow_each_token(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("pat.panel", PASSWORD).await;
+    let html = |reply: Reply| {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json().as_str().unwrap().to_owned()
+    };
+    let doors = |reply: Reply| reply.json()["active_tokens"].clone();
+    assert_eq!(
+        html(client.call("access_tokens_html", &[]).await),
+        r#"<p class="hint">No tokens yet.</p>"#
+    );
+    assert_eq!(
+        doors(client.call("current_account", &[]).await),
+        serde_json::json!([])
+    );
+
+    client
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    let name = "<b>deploy</b>";
+    let id = create(&mut client, name, "30", "read_write").await.json()["id"]
+        .as_i64()
+        .unwrap();
+    create(&mut client, "backup", "7", "read_only").await;
+    assert_eq!(
+        doors(client.call("current_account", &[]).await),
+        serde_json::json!(["backup", name])
+    );
+
+    let panel = html(client.call("access_tokens_html", &[]).await);
+    assert!(panel.starts_with(r#"<table class="tokens">"#), "{panel}");
+    assert!(panel.contains("&lt;b&gt;deploy&lt;/b&gt;"), "{panel}");
+    assert!(!panel.contains("<b>"), "{panel}");
+    assert!(panel.contains(&format!(r#"data-revoke="{id}""#)), "{panel}");
+    assert!(panel.contains("Read and write"), "{panel}");
+    assert_eq!(panel.matches("data-revoke=").count(), 2, "{panel}");
+
+    client
+        .call("revoke_access_token", &[("id", &id.to_string())])
+        .await;
+    let panel = html(client.call("access_tokens_html", &[]).await);
+    assert_eq!(panel.matches("data-revoke=").count(), 1, "{panel}");
+    assert!(panel.contains("Inactive"), "{panel}");
+    assert_eq!(
+        doors(client.call("current_account", &[]).await),
+        serde_json::json!(["backup"])
+    );
+    assert_eq!(
+        app.client().call("access_tokens_html", &[]).await.status,
+        401
+    );
+}
+
 on_both_backends!(
     a_token_opens_the_api_without_the_second_factor,
     a_token_cannot_manage_two_factor_or_tokens,
     expired_and_revoked_tokens_are_refused_at_once,
     bad_token_requests_get_clear_errors,
+    the_tokens_panel_and_the_doors_follow_each_token,
 );

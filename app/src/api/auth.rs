@@ -59,6 +59,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn current_account() -> Result<AccountView, AppError> {
     let (state, session, account) = super::signed_in().await?;
     let status = crate::server::two_factor::status(&state, account.id).await?;
+    let active_tokens = crate::server::tokens::list(&state, account.id)
+        .await?
+        .into_iter()
+        .filter(|token| token.active)
+        .map(|token| token.name)
+        .collect();
     let now = state.clock.now();
     Ok(AccountView {
         login: account.login,
@@ -68,5 +74,6 @@ pub async fn current_account() -> Result<AccountView, AppError> {
             .unlocked_for(now, state.settings.reauth_seconds)
             .await?,
         clock_drift: session.take_clock_drift().await?,
+        active_tokens,
     })
 }

@@ -42,6 +42,18 @@ pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
     crate::server::tokens::list(&state, account.id).await
 }
 
+/// The same list as the Access tokens tab shows it: HTML rendered here, in
+/// the request's language (see `components::ServerHtml`).
+#[server(endpoint = "access_tokens_html", output = crate::api::Json)]
+pub async fn access_tokens_html() -> Result<String, AppError> {
+    use crate::components::{TokenTable, render};
+
+    let (state, _, account) = super::signed_in().await?;
+    let tokens = crate::server::tokens::list(&state, account.id).await?;
+    let lang = crate::i18n::request_lang();
+    Ok(render(view! { <TokenTable tokens lang /> }))
+}
+
 /// Revoking takes effect at once and needs no password: it only closes a door.
 #[server(endpoint = "revoke_access_token", output = crate::api::Json)]
 pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {

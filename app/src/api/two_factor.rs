@@ -170,6 +170,18 @@ pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
     crate::server::events::latest(&state.db, account.id, 20).await
 }
 
+/// The same events as the Settings panel shows them: HTML rendered here, in
+/// the request's language (see `components::ServerHtml`).
+#[server(endpoint = "security_activity_html", output = crate::api::Json)]
+pub async fn security_activity_html() -> Result<String, AppError> {
+    use crate::components::{ActivityList, render};
+
+    let (state, _, account) = super::signed_in().await?;
+    let events = crate::server::events::latest(&state.db, account.id, 20).await?;
+    let lang = crate::i18n::request_lang();
+    Ok(render(view! { <ActivityList events lang /> }))
+}
+
 /// Who is signing in, for the second-step page; `Unauthorized` unless a
 /// sign-in is waiting for its second factor.
 #[server(endpoint = "awaiting_second_factor", output = crate::api::Json)]

@@ -148,3 +148,24 @@ pub fn focus_if_lost(id: &str) {
 
 #[cfg(not(feature = "hydrate"))]
 pub fn focus_if_lost(_id: &str) {}
+
+/// The value of `attribute` on the clicked element or the nearest of its
+/// ancestors that has it: for buttons in HTML the server rendered, which
+/// carry what they act on (`data-revoke="7"`).
+#[cfg(feature = "hydrate")]
+pub fn clicked_data(event: &leptos::ev::MouseEvent, attribute: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+
+    event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(&format!("[{attribute}]"))
+        .ok()??
+        .get_attribute(attribute)
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn clicked_data(_event: &leptos::ev::MouseEvent, _attribute: &str) -> Option<String> {
+    None
+}

@@ -1,7 +1,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::tokens::TokensChanged;
 use super::{
     AccessTokensTab, ConfirmDialog, ConfirmPasswordDialog, FormError, RecoveryCodesDialog,
     SecurityActivity, SetupWizard, TokenDoors, UnlockedStatus,
@@ -22,6 +21,7 @@ pub struct LoadedAccount {
     pub enabled: Memo<bool>,
     pub codes_left: Memo<Option<u32>>,
     pub clock_drift: Memo<Option<ClockDrift>>,
+    pub active_tokens: Memo<Vec<String>>,
 }
 
 impl LoadedAccount {
@@ -32,6 +32,7 @@ impl LoadedAccount {
             enabled: Memo::new(move |_| view.with(|account| account.two_factor_enabled)),
             codes_left: Memo::new(move |_| view.with(|account| account.recovery_codes_left)),
             clock_drift: Memo::new(move |_| view.with(|account| account.clock_drift)),
+            active_tokens: Memo::new(move |_| view.with(|account| account.active_tokens.clone())),
         }
     }
 
@@ -53,7 +54,6 @@ pub fn SettingsFrame(
 ) -> impl IntoView {
     let lang = use_lang();
     let selected = RwSignal::new(Tab::Account);
-    provide_context(TokensChanged(RwSignal::new(0)));
 
     view! {
         <section id="settings" class="settings card" aria-labelledby="settings-title">
@@ -78,7 +78,7 @@ pub fn SettingsFrame(
                 hidden=move || selected.get() != Tab::Tokens
             >
                 <Show when=move || selected.get() == Tab::Tokens>
-                    <AccessTokensTab />
+                    <AccessTokensTab on_change />
                 </Show>
             </div>
         </section>
@@ -196,7 +196,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
                 </button>
             })
         }}
-        <TokenDoors />
+        <TokenDoors active=account.active_tokens />
         <ConfirmDialog
             open=disable_open
             id="disable-title"

@@ -1,39 +1,45 @@
 //! Settings > Access tokens: create a personal access token (after the
-//! password pop-up), see it once, list tokens, revoke them.
+//! password pop-up), see it once, list tokens, revoke them. The server
+//! renders the list ([`TokenTable`], answered by `access_tokens_html`).
 
-use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
-use super::browser::copy_text;
-use super::fetched::fetched;
-use super::{ConfirmPasswordDialog, FormError, invalid};
-use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, list_access_tokens};
+use super::browser::{clicked_data, copy_text};
+use super::{ConfirmPasswordDialog, FormError, ServerHtml, invalid};
+use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, access_tokens_html};
 use crate::i18n::{Lang, use_lang};
-use crate::types::{AccessTokenView, TokenScope};
+#[cfg(feature = "ssr")]
+use crate::types::AccessTokenView;
+use crate::types::TokenScope;
+#[cfg(feature = "ssr")]
+use leptos::either::Either;
 
-/// Bumped whenever the account's tokens change, so every view of them
-/// (the tab's list, the Account tab's doors) refetches.
-#[derive(Debug, Clone, Copy)]
-pub struct TokensChanged(pub RwSignal<u32>);
-
-fn tokens_changed() -> RwSignal<u32> {
-    use_context::<TokensChanged>().map_or_else(|| RwSignal::new(0), |TokensChanged(signal)| signal)
-}
+/// What a Revoke button in the server's list carries: the token's id.
+const REVOKE: &str = "data-revoke";
 
 #[component]
-pub fn AccessTokensTab() -> impl IntoView {
+pub fn AccessTokensTab(
+    /// Called after a token was created or revoked: the account's doors
+    /// (`AccountView::active_tokens`) changed.
+    on_change: Callback<()>,
+) -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateAccessToken>::new();
     let revoke = ServerAction::<RevokeAccessToken>::new();
-    let changed = tokens_changed();
+    let changed = RwSignal::new(0);
     Effect::new(move |_| {
         // Track both actions' versions; skip the first run (nothing changed yet).
         let versions = (create.version().get(), revoke.version().get());
         if versions != (0, 0) {
             changed.update(|n| *n += 1);
+            on_change.run(());
         }
     });
-    let tokens = fetched(changed.into(), list_access_tokens);
+    let on_list_click = move |event: leptos::ev::MouseEvent| {
+        if let Some(id) = clicked_data(&event, REVOKE).and_then(|id| id.parse().ok()) {
+            revoke.dispatch(RevokeAccessToken { id });
+        }
+    };
     let name = RwSignal::new(String::new());
     let expiry = RwSignal::new("30".to_owned());
     let read_write = RwSignal::new(false);
@@ -119,19 +125,21 @@ pub fn AccessTokensTab() -> impl IntoView {
             }
         })}
         <ConfirmPasswordDialog open=confirm_open on_confirmed />
-        {move || match tokens.get() {
-            None => EitherOf4::A(view! { <p>{lang.t("common.loading")}</p> }),
-            Some(Ok(list)) if list.is_empty() => EitherOf4::B(view! { <p class="hint">{lang.t("tokens.none")}</p> }),
-            Some(Ok(list)) => EitherOf4::C(view! { <TokenList list revoke /> }),
-            Some(Err(error)) => EitherOf4::D(view! { <p role="alert">{error.message(lang)}</p> }),
-        }}
+        <div on:click=on_list_click>
+            <ServerHtml trigger=changed.into() fetch=access_tokens_html />
+        </div>
     }
 }
 
+/// The list as the server renders it. Each Revoke button carries its
+/// token's id for the tab's click handler.
+#[cfg(feature = "ssr")]
 #[component]
-fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
+pub fn TokenTable(tokens: Vec<AccessTokenView>, lang: Lang) -> impl IntoView {
+    if tokens.is_empty() {
+        return Either::Left(view! { <p class="hint">{lang.t("tokens.none")}</p> });
+    }
+    Either::Right(view! {
         <table class="tokens">
             <caption>{lang.t("tokens.yours")}</caption>
             <thead>
@@ -145,8 +153,7 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|token| {
-                    let id = token.id;
+                {tokens.into_iter().map(|token| {
                     let label = lang.t_with("tokens.revoke_label", &[("name", &token.name)]);
                     view! {
                         <tr>
@@ -159,7 +166,7 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
                                 {if token.active {
                                     Either::Left(view! {
                                         <button type="button" class="danger small" aria-label=label
-                                            on:click=move |_| { revoke.dispatch(RevokeAccessToken { id }); }>
+                                            data-revoke=token.id.to_string()>
                                             {lang.t("tokens.revoke")}
                                         </button>
                                     })
@@ -172,33 +179,24 @@ fn TokenList(list: Vec<AccessTokenView>, revoke: ServerAction<RevokeAccessToken>
                 }).collect_view()}
             </tbody>
         </table>
-    }
+    })
 }
 
 /// Next to 2FA: every way into the account that skips the second factor.
 #[component]
-pub fn TokenDoors() -> impl IntoView {
+pub fn TokenDoors(
+    /// The names of the account's active tokens.
+    active: Memo<Vec<String>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let changed = tokens_changed();
-    let tokens = fetched(changed.into(), list_access_tokens);
-    move || {
-        tokens.get().map(|answer| {
-            let active: Vec<String> = answer
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|t| t.active)
-                .map(|t| t.name)
-                .collect();
-            view! {
-                <p class="doors">
-                    {if active.is_empty() {
-                        lang.t("tokens.doors_none")
-                    } else {
-                        lang.t_with("tokens.doors_some", &[("names", &active.join(", "))])
-                    }}
-                </p>
-            }
-        })
+    view! {
+        <p class="doors">
+            {move || active.with(|names| if names.is_empty() {
+                lang.t("tokens.doors_none")
+            } else {
+                lang.t_with("tokens.doors_some", &[("names", &names.join(", "))])
+            })}
+        </p>
     }
 }
 

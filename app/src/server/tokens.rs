@@ -64,18 +64,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(CreatedToken {
-        token,
-        view: AccessTokenView {
-            id,
-            name: name.to_owned(),
-            scope,
-            created_at: date_time_of(now),
-            expires_at: expires_at.map(date_time_of),
-            last_used_at: None,
-            active: true,
-        },
-    })
+    Ok(CreatedToken { token, id })
 }
 
 pub async fn list(state: &AppState, account_id: i64) -> Result<Vec<AccessTokenView>, AppError> {
