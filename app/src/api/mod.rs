@@ -5,11 +5,37 @@ pub mod auth;
 pub mod tokens;
 pub mod two_factor;
 
+use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use server_fn::Bytes;
 use server_fn::codec::Post;
+use server_fn::{Bytes, ServerFn};
 use server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
+
+use crate::error::AppError;
+
+/// The dashboard's action for the server function `S`.
+///
+/// `ServerAction::new` also starts with the error a form posted without
+/// JavaScript came back with (`?__err=`), which the router provides. The
+/// router renders pages on the server only: in the browser the island has
+/// none, so that decoder (with base64) was compiled into the wasm and never
+/// ran. On the server this is `ServerAction`, which still shows that error
+/// in a page rendered after such a post (sign-out without JavaScript).
+pub fn action<S>() -> Action<S, Result<S::Output, AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    #[cfg(feature = "ssr")]
+    {
+        *ServerAction::<S>::new()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Action::new(|input: &S| S::run_on_client(input.clone()))
+    }
+}
 
 /// The answers of every server function: JSON in the body of a POST, as
 /// server_fn's own `Json`, but read from text. The island reads its props

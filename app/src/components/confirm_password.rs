@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::{FormError, Modal, Unlocked, invalid};
+use crate::api::action;
 use crate::api::two_factor::ConfirmPassword;
 use crate::i18n::use_lang;
 
@@ -14,7 +15,7 @@ pub fn ConfirmPasswordDialog(
     #[prop(into)] on_confirmed: Callback<()>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<ConfirmPassword>::new();
+    let action = action::<ConfirmPassword>();
     let password = RwSignal::new(String::new());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let unlocked = use_context::<Unlocked>();

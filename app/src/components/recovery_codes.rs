@@ -6,6 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::browser::{copy_text, download_text, print};
+use crate::api::action;
 use crate::api::two_factor::NoteRecoveryCodesDownloaded;
 use crate::i18n::use_lang;
 use crate::types::RecoveryCodes;
@@ -22,7 +23,7 @@ pub fn RecoveryCodesPanel(
     let notice = RwSignal::new(None::<String>);
     let text = StoredValue::new(codes.file_text(lang));
     let plain = StoredValue::new(codes.unused_text());
-    let noted = ServerAction::<NoteRecoveryCodesDownloaded>::new();
+    let noted = action::<NoteRecoveryCodesDownloaded>();
     let mark_saved = move || {
         if let Some(saved) = saved {
             saved.set(true);

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::browser::focus_if_lost;
 use super::{ConfirmDialog, Modal, RecoveryCodesPanel};
+use crate::api::action;
 use crate::api::two_factor::{RegenerateRecoveryCodes, ViewRecoveryCodes};
 use crate::i18n::use_lang;
 
@@ -16,8 +17,8 @@ pub fn RecoveryCodesDialog(
     #[prop(into)] on_change: Callback<()>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let view_action = ServerAction::<ViewRecoveryCodes>::new();
-    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let view_action = action::<ViewRecoveryCodes>();
+    let regenerate = action::<RegenerateRecoveryCodes>();
     let confirm_open = RwSignal::new(false);
     let saved = RwSignal::new(false);
     let fresh = Signal::derive(move || regenerate.value().get().and_then(Result::ok));

@@ -5,6 +5,7 @@ use super::{
     AccessTokensTab, ConfirmDialog, ConfirmPasswordDialog, FormError, RecoveryCodesDialog,
     SecurityActivity, SetupWizard, TokenDoors, UnlockedStatus,
 };
+use crate::api::action;
 use crate::api::two_factor::DisableTwoFactor;
 use crate::i18n::use_lang;
 use crate::types::{AccountView, ClockDrift};
@@ -123,7 +124,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     let codes_open = RwSignal::new(false);
     let disable_open = RwSignal::new(false);
     let unlock = RwSignal::new(None::<Unlock>);
-    let disable = ServerAction::<DisableTwoFactor>::new();
+    let disable = action::<DisableTwoFactor>();
     let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(())) = disable.value().get() {

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use super::browser::focus_if_lost;
 use super::{FormError, Modal, RecoveryCodesPanel, invalid};
+use crate::api::action;
 use crate::api::two_factor::{BeginTwoFactorSetup, CancelTwoFactorSetup, ConfirmTwoFactorSetup};
+use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::types::{RecoveryCodes, SetupChallenge};
 
@@ -16,9 +18,9 @@ const GOOGLE_AUTHENTICATOR_GUIDE: &str = "https://support.google.com/accounts/an
 #[component]
 pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let lang = use_lang();
-    let begin = ServerAction::<BeginTwoFactorSetup>::new();
-    let confirm = ServerAction::<ConfirmTwoFactorSetup>::new();
-    let cancel = ServerAction::<CancelTwoFactorSetup>::new();
+    let begin = action::<BeginTwoFactorSetup>();
+    let confirm = action::<ConfirmTwoFactorSetup>();
+    let cancel = action::<CancelTwoFactorSetup>();
     let saved = RwSignal::new(false);
     let codes = Signal::derive(move || confirm.value().get().and_then(Result::ok));
 
@@ -85,7 +87,7 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
 #[component]
 fn StepOne(
     challenge: SetupChallenge,
-    confirm: ServerAction<ConfirmTwoFactorSetup>,
+    confirm: Action<ConfirmTwoFactorSetup, Result<RecoveryCodes, AppError>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let code = RwSignal::new(String::new());

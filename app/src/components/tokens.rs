@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::browser::{clicked_data, copy_text};
 use super::{ConfirmPasswordDialog, FormError, ServerHtml, invalid};
+use crate::api::action;
 use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, access_tokens_html};
 use crate::i18n::{Lang, use_lang};
 #[cfg(feature = "ssr")]
@@ -24,8 +25,8 @@ pub fn AccessTokensTab(
     on_change: Callback<()>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateAccessToken>::new();
-    let revoke = ServerAction::<RevokeAccessToken>::new();
+    let create = action::<CreateAccessToken>();
+    let revoke = action::<RevokeAccessToken>();
     let changed = RwSignal::new(0);
     Effect::new(move |_| {
         // Track both actions' versions; skip the first run (nothing changed yet).

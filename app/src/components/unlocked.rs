@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::FormError;
 use super::browser::now_ms;
+use crate::api::action;
 use crate::api::two_factor::LockSensitiveActions;
 use crate::i18n::use_lang;
 
@@ -78,7 +79,7 @@ pub fn UnlockedStatus() -> impl IntoView {
     let lang = use_lang();
     let unlocked = use_context::<Unlocked>();
     let left = Signal::derive(move || unlocked.and_then(|unlocked| unlocked.left.get()));
-    let lock = ServerAction::<LockSensitiveActions>::new();
+    let lock = action::<LockSensitiveActions>();
     let error = Signal::derive(move || lock.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(())) = lock.value().get() {

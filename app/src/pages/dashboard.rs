@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+use crate::api::action;
 use crate::api::auth::{SignOut, current_account};
 use crate::components::browser::focus_if_lost;
 use crate::components::{
@@ -83,7 +84,7 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
     // from the form, and `ActionForm` would compile a query-string parser
     // into the wasm for them. Its answer redirects to /login (the hook that
     // follows it is set where the wasm starts, in `frontend`).
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = action::<SignOut>();
     let sign_out_url = <SignOut as server_fn::ServerFn>::url();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.login();
