@@ -3,6 +3,9 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // The release wasm aborts on a panic without running any hook
+    // (`-Cpanic=immediate-abort`, scripts/lib.sh); debug builds say why.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // A server function that answers with a redirect (SignOut) sends the
     // browser there. No router runs in the browser to do it.
