@@ -46,7 +46,7 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
 }
 
 /// Ends the current session server-side.
-#[server(endpoint = "sign_out", output = crate::api::Json)]
+#[server(endpoint = "sign_out", protocol = crate::api::Rpc)]
 pub async fn sign_out() -> Result<(), AppError> {
     let session = crate::server::session::from_request().await?;
     session.sign_out().await?;
@@ -55,7 +55,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in account, or `Unauthorized`.
-#[server(endpoint = "current_account", output = crate::api::Json)]
+#[server(endpoint = "current_account", protocol = crate::api::Rpc)]
 pub async fn current_account() -> Result<AccountView, AppError> {
     let (state, session, account) = super::signed_in().await?;
     let status = crate::server::two_factor::status(&state, account.id).await?;

@@ -8,8 +8,17 @@ pub mod two_factor;
 use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use server_fn::codec::Post;
-use server_fn::{Bytes, ServerFn};
+use std::future::Future;
+use std::pin::Pin;
+
+use http::Method;
+use server_fn::client::Client;
+use server_fn::client::browser::BrowserClient;
+use server_fn::codec::{IntoReq, Post, PostUrl};
+use server_fn::error::{FromServerFnError, IntoAppError, ServerFnErrorErr};
+use server_fn::request::browser::BrowserRequest;
+use server_fn::response::ClientRes;
+use server_fn::{Bytes, Http, Protocol, ServerFn};
 use server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
 
 use crate::error::AppError;
@@ -69,6 +78,81 @@ impl<T: DeserializeOwned> Decodes<T> for JsonText {
         let text = std::str::from_utf8(&bytes).map_err(|error| error.to_string())?;
         serde_json::from_str(text).map_err(|error| error.to_string())
     }
+}
+
+/// How the server functions travel: the arguments form-encoded in a POST
+/// (server_fn's default `PostUrl`, so a form without JavaScript can post
+/// them too) and the answer as JSON, read from text ([`Json`]).
+///
+/// On the server this is `Http<PostUrl, Json>` itself. In the browser,
+/// `Http` compiles its whole exchange (send, status, redirect, error or
+/// answer) into each function's future, once per server function. Here
+/// that exchange is one function, [`exchange`], shared by every call; each
+/// server function adds only encoding its arguments and decoding its
+/// answer.
+pub struct Rpc;
+
+type Standard = Http<PostUrl, Json>;
+
+impl<Input, Output, Server> Protocol<Input, Output, BrowserClient, Server, AppError> for Rpc
+where
+    Standard: Protocol<Input, Output, BrowserClient, Server, AppError>,
+    Server: server_fn::server::Server<AppError>,
+    Input: IntoReq<PostUrl, BrowserRequest, AppError> + Send,
+    Output: DeserializeOwned + Send,
+{
+    const METHOD: Method =
+        <Standard as Protocol<Input, Output, BrowserClient, Server, AppError>>::METHOD;
+
+    fn run_server<F, Fut>(
+        request: Server::Request,
+        server_fn: F,
+    ) -> impl Future<Output = Result<Server::Response, AppError>> + Send
+    where
+        F: Fn(Input) -> Fut + Send,
+        Fut: Future<Output = Result<Output, AppError>> + Send,
+    {
+        <Standard as Protocol<Input, Output, BrowserClient, Server, AppError>>::run_server(
+            request, server_fn,
+        )
+    }
+
+    fn run_client(
+        path: &str,
+        input: Input,
+    ) -> impl Future<Output = Result<Output, AppError>> + Send {
+        let request = input.into_req(path, JsonText::CONTENT_TYPE);
+        async move {
+            let text = exchange(request?).await?;
+            serde_json::from_str(&text).map_err(|error| {
+                ServerFnErrorErr::Deserialization(error.to_string()).into_app_error()
+            })
+        }
+    }
+}
+
+/// Sends a server function's request and answers the text of its answer,
+/// or the error the server answered (a 4xx or 5xx status carries an
+/// `AppError`). Follows a redirect the way server_fn does (SignOut's).
+fn exchange(
+    request: BrowserRequest,
+) -> Pin<Box<dyn Future<Output = Result<String, AppError>> + Send>> {
+    Box::pin(async move {
+        let response = <BrowserClient as Client<AppError>>::send(request).await?;
+        let status = ClientRes::<AppError>::status(&response);
+        if (400..=599).contains(&status) {
+            let body = ClientRes::<AppError>::try_into_bytes(response).await?;
+            return Err(AppError::de(body));
+        }
+        let location = ClientRes::<AppError>::location(&response);
+        let redirected =
+            (300..=399).contains(&status) || ClientRes::<AppError>::has_redirect(&response);
+        let text = ClientRes::<AppError>::try_into_string(response).await?;
+        if redirected {
+            server_fn::redirect::call_redirect_hook(&location);
+        }
+        Ok(text)
+    })
 }
 
 #[cfg(feature = "ssr")]

@@ -8,7 +8,7 @@ use crate::types::{AccessTokenView, CreatedToken};
 
 /// Creates a token after a fresh password confirmation. `expires_in_days`
 /// is "7", "30", "90" or "never"; `scope` is "read_only" or "read_write".
-#[server(endpoint = "create_access_token", output = crate::api::Json)]
+#[server(endpoint = "create_access_token", protocol = crate::api::Rpc)]
 pub async fn create_access_token(
     name: String,
     expires_in_days: String,
@@ -36,7 +36,7 @@ pub async fn create_access_token(
     .await
 }
 
-#[server(endpoint = "list_access_tokens", output = crate::api::Json)]
+#[server(endpoint = "list_access_tokens", protocol = crate::api::Rpc)]
 pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
     let (state, _, account) = super::signed_in().await?;
     crate::server::tokens::list(&state, account.id).await
@@ -44,7 +44,7 @@ pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
 
 /// The same list as the Access tokens tab shows it: HTML rendered here, in
 /// the request's language (see `components::ServerHtml`).
-#[server(endpoint = "access_tokens_html", output = crate::api::Json)]
+#[server(endpoint = "access_tokens_html", protocol = crate::api::Rpc)]
 pub async fn access_tokens_html() -> Result<String, AppError> {
     use crate::components::{TokenTable, render};
 
@@ -55,7 +55,7 @@ pub async fn access_tokens_html() -> Result<String, AppError> {
 }
 
 /// Revoking takes effect at once and needs no password: it only closes a door.
-#[server(endpoint = "revoke_access_token", output = crate::api::Json)]
+#[server(endpoint = "revoke_access_token", protocol = crate::api::Rpc)]
 pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
 

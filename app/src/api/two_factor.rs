@@ -7,7 +7,7 @@ use crate::types::{PendingSignIn, RecoveryCodes, SecurityEvent, SetupChallenge};
 
 /// The confirm-password pop-up: unlocks sensitive actions on this session
 /// for a few minutes. Answers how many seconds.
-#[server(endpoint = "confirm_password", output = crate::api::Json)]
+#[server(endpoint = "confirm_password", protocol = crate::api::Rpc)]
 pub async fn confirm_password(password: String) -> Result<u32, AppError> {
     use crate::server::accounts;
     use crate::server::events::{self, RequestMeta};
@@ -45,14 +45,14 @@ pub async fn confirm_password(password: String) -> Result<u32, AppError> {
 }
 
 /// Lock now: ends the unlock a password confirmation gave this session.
-#[server(endpoint = "lock_sensitive_actions", output = crate::api::Json)]
+#[server(endpoint = "lock_sensitive_actions", protocol = crate::api::Rpc)]
 pub async fn lock_sensitive_actions() -> Result<(), AppError> {
     let (_, session, _) = super::signed_in().await?;
     session.lock().await
 }
 
 /// Step 1 of 2: a new secret, shown as a QR code and as text.
-#[server(endpoint = "begin_two_factor_setup", output = crate::api::Json)]
+#[server(endpoint = "begin_two_factor_setup", protocol = crate::api::Rpc)]
 pub async fn begin_two_factor_setup() -> Result<SetupChallenge, AppError> {
     use crate::server::two_factor;
 
@@ -64,7 +64,7 @@ pub async fn begin_two_factor_setup() -> Result<SetupChallenge, AppError> {
 }
 
 /// Cancelling the wizard before the code verified leaves 2FA as it was.
-#[server(endpoint = "cancel_two_factor_setup", output = crate::api::Json)]
+#[server(endpoint = "cancel_two_factor_setup", protocol = crate::api::Rpc)]
 pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
     let (state, _, account) = super::signed_in().await?;
     crate::server::two_factor::cancel_setup(&state, account.id).await
@@ -73,7 +73,7 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 /// Next: the code from the app turns 2FA on and returns the recovery codes
 /// (step 2 of 2). Other sessions of the account end; this one continues
 /// under a new token, in the same transaction.
-#[server(endpoint = "confirm_two_factor_setup", output = crate::api::Json)]
+#[server(endpoint = "confirm_two_factor_setup", protocol = crate::api::Rpc)]
 pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::two_factor;
@@ -88,7 +88,7 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, App
 
 /// View Recovery Codes: the current set, used ones marked. Needs a recent
 /// password confirmation.
-#[server(endpoint = "view_recovery_codes", output = crate::api::Json)]
+#[server(endpoint = "view_recovery_codes", protocol = crate::api::Rpc)]
 pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::two_factor;
@@ -103,7 +103,7 @@ pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
 /// Generate new recovery codes: the old set stops working at once. Other
 /// sessions of the account end; this one continues under a new token, in
 /// the same transaction.
-#[server(endpoint = "regenerate_recovery_codes", output = crate::api::Json)]
+#[server(endpoint = "regenerate_recovery_codes", protocol = crate::api::Rpc)]
 pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::two_factor;
@@ -125,7 +125,7 @@ pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
 }
 
 /// The browser saved the codes to a file: worth a line in the activity.
-#[server(endpoint = "note_recovery_codes_downloaded", output = crate::api::Json)]
+#[server(endpoint = "note_recovery_codes_downloaded", protocol = crate::api::Rpc)]
 pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
     use crate::server::events::{self, RequestMeta};
     use crate::types::SecurityEventKind;
@@ -145,7 +145,7 @@ pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
 /// Disable Two-Factor Authentication: after the confirm pop-up and the
 /// password pop-up. Other sessions end; this one continues under a new
 /// token, in the same transaction.
-#[server(endpoint = "disable_two_factor", output = crate::api::Json)]
+#[server(endpoint = "disable_two_factor", protocol = crate::api::Rpc)]
 pub async fn disable_two_factor() -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::two_factor;
@@ -164,7 +164,7 @@ pub async fn disable_two_factor() -> Result<(), AppError> {
 }
 
 /// The latest security events of the account, newest first.
-#[server(endpoint = "security_activity", output = crate::api::Json)]
+#[server(endpoint = "security_activity", protocol = crate::api::Rpc)]
 pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
     let (state, _, account) = super::signed_in().await?;
     crate::server::events::latest(&state.db, account.id, 20).await
@@ -172,7 +172,7 @@ pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
 
 /// The same events as the Settings panel shows them: HTML rendered here, in
 /// the request's language (see `components::ServerHtml`).
-#[server(endpoint = "security_activity_html", output = crate::api::Json)]
+#[server(endpoint = "security_activity_html", protocol = crate::api::Rpc)]
 pub async fn security_activity_html() -> Result<String, AppError> {
     use crate::components::{ActivityList, render};
 
@@ -184,7 +184,7 @@ pub async fn security_activity_html() -> Result<String, AppError> {
 
 /// Who is signing in, for the second-step page; `Unauthorized` unless a
 /// sign-in is waiting for its second factor.
-#[server(endpoint = "awaiting_second_factor", output = crate::api::Json)]
+#[server(endpoint = "awaiting_second_factor", protocol = crate::api::Rpc)]
 pub async fn awaiting_second_factor() -> Result<PendingSignIn, AppError> {
     let session = crate::server::session::from_request().await?;
     let account = session.pending_account().await?;
