@@ -37,7 +37,9 @@ pub fn Modal<C: IntoView + 'static>(
             on:keydown=behaviour.on_keydown()
             on:close=behaviour.on_close()
         >
-            <Show when=move || open.get()>{children()}</Show>
+            // Rendered only while open; `shown` changes only when `open`
+            // does, so setting it again keeps what is inside.
+            {move || behaviour.shown.get().then(|| children())}
         </dialog>
     }
 }
@@ -48,6 +50,7 @@ pub fn Modal<C: IntoView + 'static>(
 #[derive(Clone, Copy)]
 struct Behaviour {
     open: RwSignal<bool>,
+    shown: Memo<bool>,
     on_cancel: Option<Callback<(), bool>>,
     dialog: NodeRef<html::Dialog>,
     opener: StoredValue<Option<HtmlElement>, LocalStorage>,
@@ -57,6 +60,7 @@ impl Behaviour {
     fn new(open: RwSignal<bool>, on_cancel: Option<Callback<(), bool>>) -> Self {
         let behaviour = Self {
             open,
+            shown: Memo::new(move |_| open.get()),
             on_cancel,
             dialog: NodeRef::new(),
             opener: StoredValue::new_local(None),

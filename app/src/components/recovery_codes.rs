@@ -6,8 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::browser::{copy_text, download_text, print};
-use crate::api::action;
-use crate::api::two_factor::NoteRecoveryCodesDownloaded;
+use crate::api::two_factor::note_recovery_codes_downloaded;
 use crate::i18n::use_lang;
 use crate::types::RecoveryCodes;
 
@@ -20,24 +19,25 @@ pub fn RecoveryCodesPanel(
     #[prop(optional)] saved: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let notice = RwSignal::new(None::<String>);
+    // What the last Download, Copy or Print did (empty until then).
+    let notice = RwSignal::new(String::new());
     let text = StoredValue::new(codes.file_text(lang));
     let plain = StoredValue::new(codes.unused_text());
-    let noted = action::<NoteRecoveryCodesDownloaded>();
     let mark_saved = move || {
         if let Some(saved) = saved {
             saved.set(true);
         }
     };
-    let say = move |key: &str| notice.set(Some(lang.t(key)));
+    let say = move |key: &str| notice.set(lang.t(key));
 
     let download = move |_| match download_text(RecoveryCodes::FILE_NAME, &text.get_value()) {
         Ok(()) => {
             mark_saved();
-            notice.set(Some(
-                lang.t_with("codes.downloaded", &[("file", RecoveryCodes::FILE_NAME)]),
-            ));
-            noted.dispatch(NoteRecoveryCodesDownloaded {});
+            notice.set(lang.t_with("codes.downloaded", &[("file", RecoveryCodes::FILE_NAME)]));
+            // For the security activity; the download happened either way.
+            leptos::task::spawn_local(async {
+                let _ = note_recovery_codes_downloaded().await;
+            });
         }
         Err(_) => say("codes.download_failed"),
     };

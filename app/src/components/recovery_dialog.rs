@@ -21,7 +21,14 @@ pub fn RecoveryCodesDialog(
     let regenerate = action::<RegenerateRecoveryCodes>();
     let confirm_open = RwSignal::new(false);
     let saved = RwSignal::new(false);
-    let fresh = Signal::derive(move || regenerate.value().get().and_then(Result::ok));
+    // A set regenerated in this dialog (a closure, not a derived `Signal`,
+    // whose machinery would be compiled for this one type).
+    let fresh = move || regenerate.value().get().and_then(Result::ok);
+    let regenerated = move || {
+        regenerate
+            .value()
+            .with_untracked(|answer| matches!(answer, Some(Ok(_))))
+    };
 
     // Each opening loads the current set; the set shown last time (maybe
     // since regenerated) is not shown meanwhile.
@@ -35,12 +42,11 @@ pub fn RecoveryCodesDialog(
         }
         is_open
     });
-    let on_cancel =
-        Callback::new(move |()| fresh.get_untracked().is_none() || saved.get_untracked());
+    let on_cancel = Callback::new(move |()| !regenerated() || saved.get_untracked());
     let close = move |_| {
-        let regenerated = fresh.get_untracked().is_some();
+        let changed = regenerated();
         open.set(false);
-        if regenerated {
+        if changed {
             on_change.run(());
         }
     };
@@ -48,7 +54,7 @@ pub fn RecoveryCodesDialog(
     view! {
         <Modal open labelled_by="recovery-title" on_cancel class="wide">
             <h2 id="recovery-title" tabindex="-1">{lang.t("recovery.title")}</h2>
-            {move || match (fresh.get(), view_action.value().get()) {
+            {move || match (fresh(), view_action.value().get()) {
                 (Some(codes), _) => EitherOf4::A({
                     // The link that asked for the new set is gone.
                     Effect::new(|_| focus_if_lost("recovery-title"));

@@ -8,7 +8,7 @@ use super::{
 use crate::api::action;
 use crate::api::two_factor::DisableTwoFactor;
 use crate::i18n::use_lang;
-use crate::types::{AccountView, ClockDrift};
+use crate::types::AccountView;
 
 /// The account as the dashboard last loaded it, and how many times it has
 /// been reloaded since the page was rendered: a change made in Settings
@@ -21,8 +21,6 @@ pub struct LoadedAccount {
     /// them alone re-renders nothing.
     pub enabled: Memo<bool>,
     pub codes_left: Memo<Option<u32>>,
-    pub clock_drift: Memo<Option<ClockDrift>>,
-    pub active_tokens: Memo<Vec<String>>,
 }
 
 impl LoadedAccount {
@@ -32,9 +30,12 @@ impl LoadedAccount {
             reloads,
             enabled: Memo::new(move |_| view.with(|account| account.two_factor_enabled)),
             codes_left: Memo::new(move |_| view.with(|account| account.recovery_codes_left)),
-            clock_drift: Memo::new(move |_| view.with(|account| account.clock_drift)),
-            active_tokens: Memo::new(move |_| view.with(|account| account.active_tokens.clone())),
         }
+    }
+
+    /// Reads the account, tracked: what reads it follows every reload.
+    pub fn with<R>(&self, read: impl FnOnce(&AccountView) -> R) -> R {
+        self.view.with(read)
     }
 
     /// The login, which a reload does not change.
@@ -55,6 +56,9 @@ pub fn SettingsFrame(
 ) -> impl IntoView {
     let lang = use_lang();
     let selected = RwSignal::new(Tab::Account);
+    // Mounted while selected (it fetches afresh each time); a click on the
+    // tab already selected keeps what was typed.
+    let tokens_shown = Memo::new(move |_| selected.get() == Tab::Tokens);
 
     view! {
         <section id="settings" class="settings card" aria-labelledby="settings-title">
@@ -78,9 +82,7 @@ pub fn SettingsFrame(
                 aria-labelledby="tab-tokens"
                 hidden=move || selected.get() != Tab::Tokens
             >
-                <Show when=move || selected.get() == Tab::Tokens>
-                    <AccessTokensTab on_change />
-                </Show>
+                {move || tokens_shown.get().then(|| view! { <AccessTokensTab on_change /> })}
             </div>
         </section>
     }
@@ -123,7 +125,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     let wizard_open = RwSignal::new(false);
     let codes_open = RwSignal::new(false);
     let disable_open = RwSignal::new(false);
-    let unlock = RwSignal::new(None::<Unlock>);
+    let unlock = StoredValue::new(None::<Unlock>);
     let disable = action::<DisableTwoFactor>();
     let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
     Effect::new(move |_| {
@@ -134,10 +136,10 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     });
 
     let ask_password = move |what: Unlock| {
-        unlock.set(Some(what));
+        unlock.set_value(Some(what));
         confirm_open.set(true);
     };
-    let on_confirmed = move |()| match unlock.get_untracked() {
+    let on_confirmed = move |()| match unlock.get_value() {
         Some(Unlock::SetUp) => wizard_open.set(true),
         Some(Unlock::ViewCodes) => codes_open.set(true),
         Some(Unlock::Disable) => {
@@ -197,7 +199,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
                 </button>
             })
         }}
-        <TokenDoors active=account.active_tokens />
+        <TokenDoors account />
         <ConfirmDialog
             open=disable_open
             id="disable-title"

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::browser::focus_if_lost;
 use super::{FormError, Modal, RecoveryCodesPanel, invalid};
 use crate::api::action;
-use crate::api::two_factor::{BeginTwoFactorSetup, CancelTwoFactorSetup, ConfirmTwoFactorSetup};
+use crate::api::two_factor::{BeginTwoFactorSetup, ConfirmTwoFactorSetup, cancel_two_factor_setup};
 use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::types::{RecoveryCodes, SetupChallenge};
@@ -20,9 +20,23 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
     let lang = use_lang();
     let begin = action::<BeginTwoFactorSetup>();
     let confirm = action::<ConfirmTwoFactorSetup>();
-    let cancel = action::<CancelTwoFactorSetup>();
+    // Dropping the pending secret needs no answer: a failure leaves a
+    // set-up that expires by itself, and 2FA stays off either way.
+    let cancel = || {
+        leptos::task::spawn_local(async {
+            let _ = cancel_two_factor_setup().await;
+        })
+    };
     let saved = RwSignal::new(false);
-    let codes = Signal::derive(move || confirm.value().get().and_then(Result::ok));
+    // Step 2's codes, once the code from the app was accepted. Closures
+    // rather than a derived `Signal`, whose machinery would be compiled for
+    // this one type.
+    let codes = move || confirm.value().get().and_then(Result::ok);
+    let at_step_two = move || {
+        confirm
+            .value()
+            .with_untracked(|answer| matches!(answer, Some(Ok(_))))
+    };
 
     // Each opening starts a fresh set-up (a new secret); the last one's QR
     // code is not shown meanwhile.
@@ -39,16 +53,16 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
 
     let close = move || {
         // Leaving before step 2 drops the pending secret: 2FA stays off.
-        if codes.get_untracked().is_none() {
-            cancel.dispatch(CancelTwoFactorSetup {});
+        if !at_step_two() {
+            cancel();
         }
         open.set(false);
     };
     // Esc may not skip saving the codes.
     let on_cancel = Callback::new(move |()| {
-        let allow = codes.get_untracked().is_none() || saved.get_untracked();
-        if allow && codes.get_untracked().is_none() {
-            cancel.dispatch(CancelTwoFactorSetup {});
+        let allow = !at_step_two() || saved.get_untracked();
+        if allow && !at_step_two() {
+            cancel();
         }
         allow
     });
@@ -60,7 +74,7 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
     view! {
         <Modal open labelled_by="wizard-title" on_cancel class="wide">
             <h2 id="wizard-title">{lang.t("wizard.title")}</h2>
-            {move || match codes.get() {
+            {move || match codes() {
                 None => Either::Left(view! {
                     <p class="step">{lang.t("wizard.step1")}</p>
                     {move || match begin.value().get() {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::browser::{clicked_data, copy_text};
-use super::{ConfirmPasswordDialog, FormError, ServerHtml, invalid};
+use super::{ConfirmPasswordDialog, FormError, LoadedAccount, ServerHtml, invalid};
 use crate::api::action;
 use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, access_tokens_html};
 use crate::i18n::{Lang, use_lang};
@@ -53,7 +53,6 @@ pub fn AccessTokensTab(
             .and_then(Result::err)
             .or_else(|| revoke.value().get().and_then(Result::err))
     });
-    let created = Signal::derive(move || create.value().get().and_then(Result::ok));
 
     let on_confirmed = move |()| {
         copied.set(false);
@@ -107,7 +106,7 @@ pub fn AccessTokensTab(
                 <button type="submit" disabled=move || create.pending().get()>{lang.t("tokens.create")}</button>
             </div>
         </form>
-        {move || created.get().map(|created| {
+        {move || create.value().get().and_then(Result::ok).map(|created| {
             let token = StoredValue::new(created.token.clone());
             view! {
                 <div class="warning new-token" role="status">
@@ -183,19 +182,17 @@ pub fn TokenTable(tokens: Vec<AccessTokenView>, lang: Lang) -> impl IntoView {
     })
 }
 
-/// Next to 2FA: every way into the account that skips the second factor.
+/// Next to 2FA: every way into the account that skips the second factor
+/// (the names of its active tokens, which come with the account).
 #[component]
-pub fn TokenDoors(
-    /// The names of the account's active tokens.
-    active: Memo<Vec<String>>,
-) -> impl IntoView {
+pub fn TokenDoors(account: LoadedAccount) -> impl IntoView {
     let lang = use_lang();
     view! {
         <p class="doors">
-            {move || active.with(|names| if names.is_empty() {
+            {move || account.with(|account| if account.active_tokens.is_empty() {
                 lang.t("tokens.doors_none")
             } else {
-                lang.t_with("tokens.doors_some", &[("names", &names.join(", "))])
+                lang.t_with("tokens.doors_some", &[("names", &account.active_tokens.join(", "))])
             })}
         </p>
     }

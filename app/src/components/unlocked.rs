@@ -78,7 +78,7 @@ impl Unlocked {
 pub fn UnlockedStatus() -> impl IntoView {
     let lang = use_lang();
     let unlocked = use_context::<Unlocked>();
-    let left = Signal::derive(move || unlocked.and_then(|unlocked| unlocked.left.get()));
+    let left = move || unlocked.and_then(|unlocked| unlocked.left.get());
     let lock = action::<LockSensitiveActions>();
     let error = Signal::derive(move || lock.value().get().and_then(Result::err));
     Effect::new(move |_| {
@@ -90,12 +90,14 @@ pub fn UnlockedStatus() -> impl IntoView {
         }
     });
 
+    // Only the figure changes each second: `shown` changes only when the
+    // unlock starts or ends, so the button keeps its focus.
+    let shown = Memo::new(move |_| left().is_some());
     view! {
-        // Only the figure changes each second: the button keeps its focus.
-        <Show when=move || left.get().is_some()>
+        {move || shown.get().then(|| view! {
             <p class="unlocked">
                 <span>
-                    {move || left.get().map(|s| {
+                    {move || left().map(|s| {
                         let time = format!("{}:{:02}", s / 60, s % 60);
                         lang.t_with("unlocked.confirmed_for", &[("time", &time)])
                     })}
@@ -110,7 +112,7 @@ pub fn UnlockedStatus() -> impl IntoView {
                     {lang.t("unlocked.lock_now")}
                 </button>
             </p>
-        </Show>
+        })}
         <FormError error id="lock-error" />
     }
 }

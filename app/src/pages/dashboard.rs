@@ -88,11 +88,10 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
     let sign_out_url = <SignOut as server_fn::ServerFn>::url();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let login = account.login();
-    let LoadedAccount {
-        clock_drift,
-        codes_left,
-        ..
-    } = account;
+    let LoadedAccount { codes_left, .. } = account;
+    // Set only by the sign-in whose code matched a neighbouring step: the
+    // first reload clears it, so it needs no memo of its own.
+    let clock_drift = move || account.with(|account| account.clock_drift);
     let settings_open = RwSignal::new(false);
     let lang = use_lang();
     // Settings opens closed, so the server never renders it: it is mounted
@@ -140,7 +139,7 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
         </header>
         <main class="wide">
             <h1>{lang.t_with("dashboard.welcome", &[("login", &login)])}</h1>
-            {move || clock_drift.get().map(|drift| view! {
+            {move || clock_drift().map(|drift| view! {
                 <p class="warning" role="status">{drift.message(lang)}</p>
             })}
             {move || codes_left.get().filter(|left| *left <= 2).map(|left| view! {
