@@ -59,12 +59,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn current_account() -> Result<AccountView, AppError> {
     let (state, session, account) = super::signed_in().await?;
     let status = crate::server::two_factor::status(&state, account.id).await?;
-    let active_tokens = crate::server::tokens::list(&state, account.id)
-        .await?
-        .into_iter()
-        .filter(|token| token.active)
-        .map(|token| token.name)
-        .collect();
+    let active_tokens = crate::server::tokens::active_names(&state, account.id).await?;
     let now = state.clock.now();
     Ok(AccountView {
         login: account.login,

@@ -67,6 +67,28 @@ pub async fn create(
     Ok(CreatedToken { token, id })
 }
 
+/// The condition for a token that still opens the API (neither revoked nor
+/// expired at `$2`), for a query where the token's row is `t`.
+macro_rules! active_token {
+    () => {
+        "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    };
+}
+
+/// The names of the account's active tokens, newest first: the doors that
+/// skip the second factor, read with the account on every dashboard render.
+pub async fn active_names(state: &AppState, account_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(concat!(
+        "SELECT t.name FROM access_tokens t WHERE t.account_id = $1 AND ",
+        active_token!(),
+        " ORDER BY t.id DESC"
+    ))
+    .bind(account_id)
+    .bind(state.clock.now())
+    .fetch_all(&state.db.pool)
+    .await?)
+}
+
 pub async fn list(state: &AppState, account_id: i64) -> Result<Vec<AccessTokenView>, AppError> {
     let now = state.clock.now();
     let rows = sqlx::query(
@@ -152,8 +174,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
         "SELECT t.id AS token_id, t.last_used_at, a.id, a.login, a.session_epoch, ",
         status_columns!(),
         " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-           AND (t.expires_at IS NULL OR t.expires_at > $2)"
+         WHERE t.token_hash = $1 AND ",
+        active_token!()
     ))
     .bind(token_hash(token))
     .bind(now)
