@@ -159,8 +159,8 @@ impl Lang {
 
 /// One language's texts, sent with the island (the `api.*` ones, for JSON
 /// errors only, stay on the server), sorted by key: the browser looks them
-/// up by binary search, which compiles to less than a hash map. The server lends its compiled-in
-/// texts; the browser owns what it read.
+/// up by binary search, which compiles to less than a hash map. The server
+/// lends its compiled-in texts; the browser owns what it read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Texts(Vec<(Cow<'static, str>, Cow<'static, str>)>);
 

@@ -163,11 +163,15 @@ pub async fn disable_two_factor() -> Result<(), AppError> {
     Ok(())
 }
 
+/// How many of the latest security events the account's activity shows.
+#[cfg(feature = "ssr")]
+const ACTIVITY_LINES: i64 = 20;
+
 /// The latest security events of the account, newest first.
 #[server(endpoint = "security_activity", protocol = crate::api::Rpc)]
 pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
     let (state, _, account) = super::signed_in().await?;
-    crate::server::events::latest(&state.db, account.id, 20).await
+    crate::server::events::latest(&state.db, account.id, ACTIVITY_LINES).await
 }
 
 /// The same events as the Settings panel shows them: HTML rendered here, in
@@ -177,7 +181,7 @@ pub async fn security_activity_html() -> Result<String, AppError> {
     use crate::components::{ActivityList, render};
 
     let (state, _, account) = super::signed_in().await?;
-    let events = crate::server::events::latest(&state.db, account.id, 20).await?;
+    let events = crate::server::events::latest(&state.db, account.id, ACTIVITY_LINES).await?;
     let lang = crate::i18n::request_lang();
     Ok(render(view! { <ActivityList events lang /> }))
 }

@@ -8,6 +8,8 @@ use crate::api::two_factor::security_activity_html;
 use crate::i18n::use_lang;
 #[cfg(feature = "ssr")]
 use crate::{i18n::Lang, types::SecurityEvent};
+#[cfg(feature = "ssr")]
+use leptos::either::Either;
 
 #[component]
 pub fn SecurityActivity(
@@ -26,11 +28,11 @@ pub fn SecurityActivity(
 #[component]
 pub fn ActivityList(events: Vec<SecurityEvent>, lang: Lang) -> impl IntoView {
     if events.is_empty() {
-        return leptos::either::Either::Left(view! {
+        return Either::Left(view! {
             <p class="hint">{lang.t("activity.nothing")}</p>
         });
     }
-    leptos::either::Either::Right(view! {
+    Either::Right(view! {
         <ol class="activity" aria-labelledby="activity-title">
             {events.into_iter().map(|event| view! {
                 <li>

@@ -20,13 +20,6 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
     let lang = use_lang();
     let begin = action::<BeginTwoFactorSetup>();
     let confirm = action::<ConfirmTwoFactorSetup>();
-    // Dropping the pending secret needs no answer: a failure leaves a
-    // set-up that expires by itself, and 2FA stays off either way.
-    let cancel = || {
-        leptos::task::spawn_local(async {
-            let _ = cancel_two_factor_setup().await;
-        })
-    };
     let saved = RwSignal::new(false);
     // Step 2's codes, once the code from the app was accepted. Closures
     // rather than a derived `Signal`, whose machinery would be compiled for
@@ -51,21 +44,24 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
         is_open
     });
 
-    let close = move || {
-        // Leaving before step 2 drops the pending secret: 2FA stays off.
-        if !at_step_two() {
-            cancel();
+    // Leaving before step 2 drops the pending secret: 2FA stays off. That
+    // needs no answer: a failed cancel leaves a set-up that expires by
+    // itself. Returns whether the wizard may close.
+    let leave = move || {
+        if at_step_two() {
+            return saved.get_untracked();
         }
+        leptos::task::spawn_local(async {
+            let _ = cancel_two_factor_setup().await;
+        });
+        true
+    };
+    let close = move || {
+        leave();
         open.set(false);
     };
     // Esc may not skip saving the codes.
-    let on_cancel = Callback::new(move |()| {
-        let allow = !at_step_two() || saved.get_untracked();
-        if allow && !at_step_two() {
-            cancel();
-        }
-        allow
-    });
+    let on_cancel = Callback::new(move |()| leave());
     let done = move |_| {
         open.set(false);
         on_done.run(());
