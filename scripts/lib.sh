@@ -78,11 +78,11 @@ ensure_build_tools() {
 }
 
 # The release wasm is built with the standard library rebuilt for size:
-# panics abort at once (no message formatting), panic locations and
-# `Debug` output are left out, and std picks its smaller algorithms
-# (`optimize_for_size`: 0.7 KB more). That is 9% of the wasm (measured at 4d09dca:
+# panics abort at once (no message formatting), and panic locations and
+# `Debug` output are left out: 9% of the wasm (measured at 4d09dca:
 # 246,890 -> 224,378 bytes gzip), what the Leptos book and min-sized-rust
-# recommend for a size budget. These are unstable options of the same
+# recommend for a size budget. std's `optimize_for_size` (its smaller
+# algorithms) takes 0.7 KB more. These are unstable options of the same
 # pinned rustc, unlocked with RUSTC_BOOTSTRAP=1 (as Firefox and the Linux
 # kernel build), and only for the wasm: the server is built in a second
 # step without them, so its build scripts never see a "nightly" compiler.
