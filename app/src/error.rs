@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::i18n::Lang;
-use crate::validation::{LOGIN_MAX, LOGIN_MIN, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX};
+use crate::api::transport::JsonText;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case", try_from = "Wire")]
@@ -19,7 +18,7 @@ pub enum AppError {
     /// what is wrong with it (its text is `validation.<reason>`).
     Validation {
         field: String,
-        reason: String,
+        reason: Reason,
     },
     /// The request could not be read (missing or malformed arguments).
     BadRequest {
@@ -56,6 +55,74 @@ pub enum AppError {
     Internal,
 }
 
+/// What is wrong with a field, named on the wire in snake_case; its text
+/// is `validation.<name>` in the locale files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    LoginLength,
+    LoginCharacters,
+    LoginEmpty,
+    LoginTooLong,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordEmpty,
+    CodeFormat,
+    RecoveryCodeFormat,
+    /// The API's Verify2FACode needs exactly one of its two factors.
+    CodeOrRecoveryCode,
+    TokenExpiry,
+    TokenName,
+    TokenUnknown,
+    TokenScope,
+}
+
+impl Reason {
+    pub const ALL: [Self; 14] = [
+        Self::LoginLength,
+        Self::LoginCharacters,
+        Self::LoginEmpty,
+        Self::LoginTooLong,
+        Self::PasswordTooShort,
+        Self::PasswordTooLong,
+        Self::PasswordEmpty,
+        Self::CodeFormat,
+        Self::RecoveryCodeFormat,
+        Self::CodeOrRecoveryCode,
+        Self::TokenExpiry,
+        Self::TokenName,
+        Self::TokenUnknown,
+        Self::TokenScope,
+    ];
+
+    /// The name on the wire and in `validation.<name>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LoginLength => "login_length",
+            Self::LoginCharacters => "login_characters",
+            Self::LoginEmpty => "login_empty",
+            Self::LoginTooLong => "login_too_long",
+            Self::PasswordTooShort => "password_too_short",
+            Self::PasswordTooLong => "password_too_long",
+            Self::PasswordEmpty => "password_empty",
+            Self::CodeFormat => "code_format",
+            Self::RecoveryCodeFormat => "recovery_code_format",
+            Self::CodeOrRecoveryCode => "code_or_recovery_code",
+            Self::TokenExpiry => "token_expiry",
+            Self::TokenName => "token_name",
+            Self::TokenUnknown => "token_unknown",
+            Self::TokenScope => "token_scope",
+        }
+    }
+
+    /// Read by name rather than through serde's enum reader, which would
+    /// add its own code to the wasm for one field
+    /// (docs/wasm-budget.md#errors-read-through-a-flat-struct).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == name)
+    }
+}
+
 /// `AppError` as it arrives: the tag and every field any variant has, in
 /// one flat struct. Serde's own reading of a tagged enum buffers the whole
 /// object first, and that machinery was a tenth of the dashboard's wasm.
@@ -81,7 +148,13 @@ impl TryFrom<Wire> for AppError {
             "unauthorized" => Self::Unauthorized,
             "validation" => Self::Validation {
                 field: wire.field.ok_or_else(|| missing("field"))?,
-                reason: wire.reason.ok_or_else(|| missing("reason"))?,
+                reason: wire
+                    .reason
+                    .as_deref()
+                    .map(|name| {
+                        Reason::parse(name).ok_or_else(|| format!("unknown reason `{name}`"))
+                    })
+                    .ok_or_else(|| missing("reason"))??,
             },
             "bad_request" => Self::BadRequest {
                 message: wire.message.ok_or_else(|| missing("message"))?,
@@ -109,70 +182,10 @@ impl TryFrom<Wire> for AppError {
 }
 
 impl AppError {
-    pub fn validation(field: &str, reason: &str) -> Self {
+    pub fn validation(field: &str, reason: Reason) -> Self {
         Self::Validation {
             field: field.to_owned(),
-            reason: reason.to_owned(),
-        }
-    }
-
-    /// The HTTP status an API client sees for this error.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::InvalidCredentials
-            | Self::Unauthorized
-            | Self::IncorrectPassword
-            | Self::InvalidCode { .. }
-            | Self::InvalidRecoveryCode => 401,
-            Self::ReauthRequired | Self::TokenNotAllowed => 403,
-            Self::LoginTaken | Self::SetupExpired | Self::TwoFactorNotEnabled => 409,
-            Self::SecondFactorLocked => 423,
-            Self::Validation { .. } | Self::BadRequest { .. } => 400,
-            Self::RateLimited { .. } => 429,
-            Self::Overloaded | Self::Unavailable => 503,
-            Self::Network => 502,
-            Self::Internal => 500,
-        }
-    }
-
-    /// Seconds a client should wait before sending the request again
-    /// (the `Retry-After` header), for errors that pass with time.
-    pub fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::RateLimited { retry_after } => Some(*retry_after),
-            Self::Overloaded | Self::Unavailable => Some(5),
-            _ => None,
-        }
-    }
-
-    /// The message for people, in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            Self::InvalidCredentials => lang.t("errors.invalid_credentials"),
-            Self::LoginTaken => lang.t("errors.login_taken"),
-            Self::Unauthorized => lang.t("errors.unauthorized"),
-            Self::Validation { reason, .. } => validation_message(lang, reason),
-            Self::BadRequest { message } => {
-                lang.t_with("errors.bad_request", &[("detail", message)])
-            }
-            Self::ReauthRequired => lang.t("errors.reauth_required"),
-            Self::IncorrectPassword => lang.t("errors.incorrect_password"),
-            Self::InvalidCode { server_time } => {
-                lang.t_with("errors.invalid_code", &[("server_time", server_time)])
-            }
-            Self::InvalidRecoveryCode => lang.t("errors.invalid_recovery_code"),
-            Self::SetupExpired => lang.t("errors.setup_expired"),
-            Self::TwoFactorNotEnabled => lang.t("errors.two_factor_not_enabled"),
-            Self::TokenNotAllowed => lang.t("errors.token_not_allowed"),
-            Self::SecondFactorLocked => lang.t("errors.second_factor_locked"),
-            Self::RateLimited { retry_after } => lang.t_with(
-                "errors.rate_limited",
-                &[("seconds", &retry_after.to_string())],
-            ),
-            Self::Overloaded => lang.t("errors.overloaded"),
-            Self::Unavailable => lang.t("errors.unavailable"),
-            Self::Network => lang.t("errors.network"),
-            Self::Internal => lang.t("errors.internal"),
+            reason,
         }
     }
 
@@ -200,32 +213,10 @@ impl AppError {
     }
 }
 
-/// `validation.<reason>`, with the bounds of the field it is about.
-fn validation_message(lang: Lang, reason: &str) -> String {
-    let (min, max) = if reason.starts_with("login") {
-        (LOGIN_MIN, LOGIN_MAX)
-    } else if reason.starts_with("password") {
-        (PASSWORD_MIN, PASSWORD_MAX)
-    } else {
-        (1, TOKEN_NAME_MAX)
-    };
-    lang.t_with(
-        &format!("validation.{reason}"),
-        &[("min", &min.to_string()), ("max", &max.to_string())],
-    )
-}
-
-/// In English, for logs.
-impl std::fmt::Display for AppError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
 impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
-    type Encoder = crate::api::JsonText;
+    type Encoder = JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -240,45 +231,6 @@ impl FromServerFnError for AppError {
     }
 }
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::AppError;
-
-    /// Database failures are logged with their details and reach the
-    /// client only as `Unavailable` (the database cannot be reached: try
-    /// again) or `Internal` (anything else).
-    impl From<sqlx::Error> for AppError {
-        fn from(error: sqlx::Error) -> Self {
-            if is_unavailable(&error) {
-                tracing::warn!(%error, "database unavailable");
-                Self::Unavailable
-            } else {
-                tracing::error!(%error, "database error");
-                Self::Internal
-            }
-        }
-    }
-
-    /// Errors that say the database is down, restarting or too busy, not
-    /// that the request or our code is wrong.
-    fn is_unavailable(error: &sqlx::Error) -> bool {
-        match error {
-            sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => true,
-            sqlx::Error::Database(error) => error.code().is_some_and(|code| {
-                // PostgreSQL: connection exceptions (08), operator
-                // intervention such as a shutdown (57). SQLite: busy (5)
-                // and locked (6) past the busy timeout.
-                code.starts_with("08") || code.starts_with("57") || code == "5" || code == "6"
-            }),
-            _ => false,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,20 +241,12 @@ mod tests {
         assert!(AppError::InvalidCredentials.is_about("password"));
         assert!(AppError::LoginTaken.is_about("login"));
         assert!(!AppError::LoginTaken.is_about("password"));
-        assert!(AppError::validation("name", "token_name").is_about("name"));
-        assert!(!AppError::validation("name", "token_name").is_about("scope"));
+        assert!(AppError::validation("name", Reason::TokenName).is_about("name"));
+        assert!(!AppError::validation("name", Reason::TokenName).is_about("scope"));
         let refused = AppError::InvalidCode {
             server_time: "14:05:32 UTC".into(),
         };
         assert!(refused.is_about("code"));
-        assert_eq!(
-            refused.message(Lang::En),
-            "Invalid authentication code. Server time: 14:05:32 UTC"
-        );
-        assert_eq!(
-            refused.message(Lang::Id),
-            "Kode autentikasi tidak valid. Waktu server: 14:05:32 UTC"
-        );
         assert!(!AppError::Unavailable.is_about("code"));
         assert!(!AppError::RateLimited { retry_after: 3 }.is_about("code"));
     }
@@ -324,7 +268,7 @@ mod tests {
             AppError::InvalidCredentials,
             AppError::LoginTaken,
             AppError::Unauthorized,
-            AppError::validation("login", "login_length"),
+            AppError::validation("login", Reason::LoginLength),
             AppError::BadRequest {
                 message: "missing field `code`".into(),
             },
@@ -374,11 +318,21 @@ mod tests {
     }
 
     #[test]
+    fn every_reason_reads_back_by_name() {
+        for reason in Reason::ALL {
+            assert_eq!(Reason::parse(reason.as_str()), Some(reason));
+            assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+        }
+        assert_eq!(Reason::parse("Send either `code` or `recovery_code`"), None);
+    }
+
+    #[test]
     fn unknown_or_incomplete_errors_are_refused() {
         for json in [
             r#"{"error":"teapot"}"#,
             r#"{"error":"validation","field":"login"}"#,
             r#"{"error":"rate_limited"}"#,
+            r#"{"error":"validation","field":"login","reason":"validation.login_length"}"#,
             r#"{"field":"login"}"#,
         ] {
             assert!(serde_json::from_str::<AppError>(json).is_err(), "{json}");
@@ -390,7 +344,11 @@ mod tests {
         let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(
             "missing field `password`".into(),
         ));
-        assert_eq!(err.status(), 400);
-        assert!(err.message(Lang::En).contains("missing field `password`"));
+        assert_eq!(
+            err,
+            AppError::BadRequest {
+                message: "missing field `password`".into()
+            }
+        );
     }
 }

@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
-
 /// The signed-in account as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -40,13 +38,6 @@ impl ClockDrift {
             -1 => Some(Self::Behind),
             _ => None,
         }
-    }
-
-    pub fn message(self, lang: Lang) -> String {
-        lang.t(match self {
-            Self::Ahead => "clock.ahead",
-            Self::Behind => "clock.behind",
-        })
     }
 }
 
@@ -106,39 +97,6 @@ impl RecoveryCodes {
 
     /// The name of the downloaded file.
     pub const FILE_NAME: &'static str = "twofold-recovery-codes.txt";
-
-    /// The content of the downloaded file, in `lang`.
-    pub fn file_text(&self, lang: Lang) -> String {
-        let mut text = format!(
-            "{}\n{}\n{}\n\n",
-            lang.t("codes.file_title"),
-            lang.t_with("codes.file_account", &[("login", &self.login)]),
-            self.set_name(lang),
-        );
-        for entry in &self.codes {
-            text.push_str(&entry.code);
-            if let Some(used_at) = &entry.used_at {
-                text.push_str("  ");
-                text.push_str(&lang.t_with("codes.file_used", &[("at", used_at)]));
-            }
-            text.push('\n');
-        }
-        text.push('\n');
-        text.push_str(&lang.t("codes.file_footer"));
-        text.push('\n');
-        text
-    }
-
-    /// "Set 2, generated 2026-11-28".
-    pub fn set_name(&self, lang: Lang) -> String {
-        lang.t_with(
-            "codes.set_name",
-            &[
-                ("number", &self.set_number.to_string()),
-                ("date", &self.generated_on),
-            ],
-        )
-    }
 }
 
 impl std::fmt::Debug for SetupChallenge {
@@ -230,25 +188,6 @@ impl SecurityEventKind {
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == name)
-    }
-
-    /// What the person reads in the activity list.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(match self {
-            Self::SignedInWithPassword => "events.signed_in_with_password",
-            Self::SignedInWithCode => "events.signed_in_with_code",
-            Self::SignedInWithRecoveryCode => "events.signed_in_with_recovery_code",
-            Self::SecondFactorFailed => "events.second_factor_failed",
-            Self::SecondFactorThrottled => "events.second_factor_throttled",
-            Self::TwoFactorEnabled => "events.two_factor_enabled",
-            Self::TwoFactorDisabled => "events.two_factor_disabled",
-            Self::RecoveryCodesViewed => "events.recovery_codes_viewed",
-            Self::RecoveryCodesDownloaded => "events.recovery_codes_downloaded",
-            Self::RecoveryCodesRegenerated => "events.recovery_codes_regenerated",
-            Self::PasswordConfirmationFailed => "events.password_confirmation_failed",
-            Self::AccessTokenCreated => "events.access_token_created",
-            Self::AccessTokenRevoked => "events.access_token_revoked",
-        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! Input rules shared by the browser (early hints) and the server (the
 //! authority). Both sides call the same functions.
 
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 
 pub const LOGIN_MIN: usize = 3;
 pub const LOGIN_MAX: usize = 64;
@@ -16,13 +16,13 @@ pub fn validate_login(login: &str) -> Result<&str, AppError> {
     let login = login.trim();
     let len = login.chars().count();
     if !(LOGIN_MIN..=LOGIN_MAX).contains(&len) {
-        return Err(AppError::validation("login", "login_length"));
+        return Err(AppError::validation("login", Reason::LoginLength));
     }
     if !login
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err(AppError::validation("login", "login_characters"));
+        return Err(AppError::validation("login", Reason::LoginCharacters));
     }
     Ok(login)
 }
@@ -32,10 +32,10 @@ pub fn validate_login(login: &str) -> Result<&str, AppError> {
 pub fn validate_new_password(password: &str) -> Result<(), AppError> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
-        return Err(AppError::validation("password", "password_too_short"));
+        return Err(AppError::validation("password", Reason::PasswordTooShort));
     }
     if len > PASSWORD_MAX {
-        return Err(AppError::validation("password", "password_too_long"));
+        return Err(AppError::validation("password", Reason::PasswordTooLong));
     }
     Ok(())
 }
@@ -46,10 +46,10 @@ pub fn validate_new_password(password: &str) -> Result<(), AppError> {
 pub fn validate_offered_login(login: &str) -> Result<&str, AppError> {
     let login = login.trim();
     if login.is_empty() {
-        return Err(AppError::validation("login", "login_empty"));
+        return Err(AppError::validation("login", Reason::LoginEmpty));
     }
     if login.chars().count() > LOGIN_MAX {
-        return Err(AppError::validation("login", "login_too_long"));
+        return Err(AppError::validation("login", Reason::LoginTooLong));
     }
     Ok(login)
 }
@@ -58,10 +58,10 @@ pub fn validate_offered_login(login: &str) -> Result<&str, AppError> {
 /// oversized input is refused before any hashing work.
 pub fn validate_offered_password(password: &str) -> Result<(), AppError> {
     if password.is_empty() {
-        return Err(AppError::validation("password", "password_empty"));
+        return Err(AppError::validation("password", Reason::PasswordEmpty));
     }
     if password.chars().count() > PASSWORD_MAX {
-        return Err(AppError::validation("password", "password_too_long"));
+        return Err(AppError::validation("password", Reason::PasswordTooLong));
     }
     Ok(())
 }

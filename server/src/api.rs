@@ -5,23 +5,23 @@
 //! tokens, and both steps run the same code as the browser's sign-in
 //! (`app::server::sign_in`).
 
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use app::error::AppError;
+use app::error::{AppError, Reason};
 use app::i18n::Lang;
+use app::server::bearer::{self, SessionToken};
 use app::server::events::RequestMeta;
-use app::server::session::{Session, Token};
-use app::server::sign_in::{PasswordStep, password_step, second_factor_step};
-use app::server::two_factor::{self, SecondFactor};
-use app::server::{AppState, tokens};
+use app::server::session::Session;
+use app::server::sign_in::{PasswordStep, SecondFactor, password_step, second_factor_step};
+use app::server::{AppState, http_error, tokens, two_factor};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -143,18 +143,8 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut body = serde_json::to_value(&self.0).unwrap_or_else(|_| serde_json::json!({}));
         let lang = REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default();
-        body["message"] = self.0.message(lang).into();
-        let mut response = (status, Json(body)).into_response();
-        if let Some(retry_after) = self.0.retry_after() {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        }
-        response
+        http_error::json_response(&self.0, lang)
     }
 }
 
@@ -162,20 +152,6 @@ fn bad_json(rejection: JsonRejection) -> ApiError {
     ApiError(AppError::BadRequest {
         message: rejection.body_text(),
     })
-}
-
-fn meta(parts: &Parts) -> RequestMeta {
-    RequestMeta {
-        ip: parts
-            .extensions
-            .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
-        user_agent: parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|ua| ua.chars().take(256).collect()),
-    }
 }
 
 /// A new API session: the same records the browser's cookies name.
@@ -186,7 +162,7 @@ fn new_api_session(state: &AppState) -> Session {
 /// The API session a bearer token names. A token that cannot be one is
 /// refused before anything else in the request is judged.
 fn api_session(state: &AppState, token: &str) -> Result<Session, ApiError> {
-    let token = Token::parse(token.trim()).ok_or(ApiError(AppError::Unauthorized))?;
+    let token = SessionToken::parse(token.trim()).ok_or(ApiError(AppError::Unauthorized))?;
     Ok(Session::of_token(state, Some(token)))
 }
 
@@ -220,7 +196,7 @@ async fn sign_in(
 ) -> Result<Json<SignInReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
     let session = new_api_session(&state);
-    let meta = meta(&parts);
+    let meta = RequestMeta::of_parts(&parts);
     let step = password_step(&state, &session, &request.login, request.password, &meta).await?;
     Ok(Json(SignInReply {
         session: token_of(&session).await?,
@@ -249,11 +225,11 @@ async fn verify_2fa_code(
         _ => {
             return Err(ApiError(AppError::validation(
                 "code",
-                "Send either `code` or `recovery_code`",
+                Reason::CodeOrRecoveryCode,
             )));
         }
     };
-    second_factor_step(&state, &session, factor, &meta(&parts)).await?;
+    second_factor_step(&state, &session, factor, &RequestMeta::of_parts(&parts)).await?;
     Ok(Json(SessionReply {
         session: token_of(&session).await?,
     }))
@@ -271,7 +247,7 @@ async fn get_account(
     let token = bearer(&headers)?;
     // A personal access token opens the API without a second factor: that
     // is what it is for. Anything else must be a signed-in session.
-    let (account, status) = if token.starts_with(tokens::PREFIX) {
+    let (account, status) = if token.starts_with(bearer::ACCESS_TOKEN_PREFIX) {
         let grant = tokens::authenticate(&state, token).await?;
         (grant.account, grant.status)
     } else {
@@ -298,7 +274,7 @@ async fn sign_out(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let token = bearer(&headers)?;
-    if token.starts_with(tokens::PREFIX) {
+    if token.starts_with(bearer::ACCESS_TOKEN_PREFIX) {
         // Tokens end by being revoked in the dashboard, not by signing out.
         return Err(ApiError(AppError::TokenNotAllowed));
     }

@@ -3,12 +3,13 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
 use app::i18n::Lang;
+use app::server::http_error;
 
 /// Server functions have no CSRF protection of their own. Browsers say
 /// where a request comes from; a state-changing request from another site
@@ -75,13 +76,7 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(retry_after) = error.retry_after() {
-            parts
-                .headers
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        }
+        http_error::set_status(&error, &mut parts.status, &mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -67,7 +67,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
     )
     .await?;
     vault
-        .check_against(&db.pool)
+        .check_against(&db)
         .await
         .map_err(StartupError::Storage)?;
     tracing::info!(?backend, "database ready, migrations applied");

@@ -8,9 +8,24 @@ use tracing_subscriber::EnvFilter;
 
 use server::config::{Config, LogFormat};
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Synchronous, so that the allocator is tuned before the tokio runtime
+/// starts any thread.
+fn main() -> std::process::ExitCode {
     return_large_blocks_to_the_system();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve())
+}
+
+async fn serve() -> std::process::ExitCode {
     let config = Config::parse();
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt().with_env_filter(filter);

@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    Backend, PASSWORD, Reply, TestApp, api_sign_in, oathtool_code, post, post_json, spawn,
+    Backend, PASSWORD, Reply, TestApp, api_sign_in, assert_json_error, oathtool_code, post,
+    post_json, spawn,
 };
 use serde_json::json;
 
@@ -16,17 +17,6 @@ async fn with_bearer(app: &TestApp, method: reqwest::Method, path: &str, token: 
                 .header("authorization", format!("Bearer {token}")),
         )
         .await
-}
-
-fn assert_json_error(reply: &Reply, status: u16, kind: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    let body = reply.json();
-    assert_eq!(body["error"], kind, "{}", reply.body);
-    assert!(
-        body["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{}",
-        reply.body
-    );
 }
 
 async fn sign_in_without_two_factor_gives_a_session(backend: Backend) {
@@ -221,6 +211,12 @@ async fn bad_input_gets_a_precise_json_error(backend: Backend) {
     )
     .await;
     assert_json_error(&both, 400, "validation");
+    assert_eq!(
+        both.json()["reason"],
+        "code_or_recovery_code",
+        "{}",
+        both.body
+    );
     let number = post_json(
         &app,
         "/api/Verify2FACode",

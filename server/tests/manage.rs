@@ -477,8 +477,10 @@ on_both_backends!(
 
 mod review_findings {
     use super::*;
+    use app::server::accounts;
     use app::server::events::RequestMeta;
-    use app::server::{accounts, two_factor};
+    use app::server::session::Session;
+    use app::server::two_factor::{recovery_codes, setup};
 
     /// A change made for a session that another change already ended must
     /// fail, not revive that session with the newer epoch.
@@ -486,10 +488,7 @@ mod review_findings {
         let app = spawn(backend).await;
         let mut client = app.signed_up("hob", PASSWORD).await;
         app.enable_two_factor(&mut client).await;
-        let stale = accounts::find_by_id(&app.state.db, 1)
-            .await
-            .unwrap()
-            .unwrap();
+        let stale = accounts::find_by_id(&app.state, 1).await.unwrap().unwrap();
         // Someone else's change ends every session (the epoch moves on).
         client
             .call("confirm_password", &[("password", PASSWORD)])
@@ -501,9 +500,11 @@ mod review_findings {
         let set_before = app.number("SELECT recovery_set FROM two_factor").await;
 
         let meta = RequestMeta::default();
-        let late = two_factor::regenerate_recovery_codes(&app.state, &stale, &meta).await;
+        // Any session: the stale change fails before it would move one.
+        let session = Session::new(&app.state, None);
+        let late = recovery_codes::regenerate(&app.state, &session, &stale, &meta).await;
         assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
-        let late = two_factor::disable(&app.state, &stale, &meta).await;
+        let late = setup::disable(&app.state, &session, &stale, &meta).await;
         assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
         assert_eq!(
             app.number("SELECT recovery_set FROM two_factor").await,

@@ -1,176 +1,56 @@
-//! Server functions: thin wrappers that authorize, validate, call the
-//! domain code in `crate::server` and map its errors for the wire.
+//! Server functions, one file per feature. Each is thin: authorize (with
+//! the guards below), make one call into `crate::server`, answer. How they
+//! travel is in [`transport`].
 
+pub mod account;
+pub mod activity;
 pub mod auth;
+pub mod reauth;
+pub mod recovery;
+pub mod second_step;
 pub mod tokens;
+pub mod transport;
 pub mod two_factor;
 
-use leptos::prelude::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use std::future::Future;
-use std::pin::Pin;
-
-use http::Method;
-use server_fn::client::Client;
-use server_fn::client::browser::BrowserClient;
-use server_fn::codec::{IntoReq, Post, PostUrl};
-use server_fn::error::{FromServerFnError, IntoAppError, ServerFnErrorErr};
-use server_fn::request::browser::BrowserRequest;
-use server_fn::response::ClientRes;
-use server_fn::{Bytes, Http, Protocol, ServerFn};
-use server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
-
-use crate::error::AppError;
-
-/// The dashboard's action for the server function `S`.
-///
-/// `ServerAction::new` also starts with the error a form posted without
-/// JavaScript came back with (`?__err=`), which the router provides. The
-/// router renders pages on the server only: in the browser the island has
-/// none, so that decoder (with base64) was compiled into the wasm and never
-/// ran. On the server this is `ServerAction`, which still shows that error
-/// in a page rendered after such a post (sign-out without JavaScript).
-pub fn action<S>() -> Action<S, Result<S::Output, AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-{
-    #[cfg(feature = "ssr")]
-    {
-        *ServerAction::<S>::new()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        Action::new(|input: &S| S::run_on_client(input.clone()))
-    }
-}
-
-/// The answers of every server function: JSON in the body of a POST, as
-/// server_fn's own `Json`, but read from text. The island reads its props
-/// from text too, so a type the browser receives both ways (the account)
-/// is parsed by one copy of serde_json's code instead of two (one for
-/// text, one for bytes).
-pub type Json = Post<JsonText>;
-
-pub struct JsonText;
-
-impl ContentType for JsonText {
-    const CONTENT_TYPE: &'static str = "application/json";
-}
-
-impl FormatType for JsonText {
-    const FORMAT_TYPE: Format = Format::Text;
-}
-
-impl<T: Serialize> Encodes<T> for JsonText {
-    type Error = serde_json::Error;
-
-    fn encode(value: &T) -> Result<Bytes, Self::Error> {
-        serde_json::to_vec(value).map(Bytes::from)
-    }
-}
-
-impl<T: DeserializeOwned> Decodes<T> for JsonText {
-    type Error = String;
-
-    fn decode(bytes: Bytes) -> Result<T, Self::Error> {
-        let text = std::str::from_utf8(&bytes).map_err(|error| error.to_string())?;
-        serde_json::from_str(text).map_err(|error| error.to_string())
-    }
-}
-
-/// How the server functions travel: the arguments form-encoded in a POST
-/// (server_fn's default `PostUrl`, so a form without JavaScript can post
-/// them too) and the answer as JSON, read from text ([`Json`]).
-///
-/// On the server this is `Http<PostUrl, Json>` itself. In the browser,
-/// `Http` compiles its whole exchange (send, status, redirect, error or
-/// answer) into each function's future, once per server function. Here
-/// that exchange is one function, [`exchange`], shared by every call; each
-/// server function adds only encoding its arguments and decoding its
-/// answer.
-pub struct Rpc;
-
-type Standard = Http<PostUrl, Json>;
-
-impl<Input, Output, Server> Protocol<Input, Output, BrowserClient, Server, AppError> for Rpc
-where
-    Standard: Protocol<Input, Output, BrowserClient, Server, AppError>,
-    Server: server_fn::server::Server<AppError>,
-    Input: IntoReq<PostUrl, BrowserRequest, AppError> + Send,
-    Output: DeserializeOwned + Send,
-{
-    const METHOD: Method =
-        <Standard as Protocol<Input, Output, BrowserClient, Server, AppError>>::METHOD;
-
-    fn run_server<F, Fut>(
-        request: Server::Request,
-        server_fn: F,
-    ) -> impl Future<Output = Result<Server::Response, AppError>> + Send
-    where
-        F: Fn(Input) -> Fut + Send,
-        Fut: Future<Output = Result<Output, AppError>> + Send,
-    {
-        <Standard as Protocol<Input, Output, BrowserClient, Server, AppError>>::run_server(
-            request, server_fn,
-        )
-    }
-
-    fn run_client(
-        path: &str,
-        input: Input,
-    ) -> impl Future<Output = Result<Output, AppError>> + Send {
-        let request = input.into_req(path, JsonText::CONTENT_TYPE);
-        async move {
-            let text = exchange(request?).await?;
-            serde_json::from_str(&text).map_err(|error| {
-                ServerFnErrorErr::Deserialization(error.to_string()).into_app_error()
-            })
-        }
-    }
-}
-
-/// Sends a server function's request and answers the text of its answer,
-/// or the error the server answered (a 4xx or 5xx status carries an
-/// `AppError`). Follows a redirect the way server_fn does (SignOut's).
-fn exchange(
-    request: BrowserRequest,
-) -> Pin<Box<dyn Future<Output = Result<String, AppError>> + Send>> {
-    Box::pin(async move {
-        let response = <BrowserClient as Client<AppError>>::send(request).await?;
-        let status = ClientRes::<AppError>::status(&response);
-        if (400..=599).contains(&status) {
-            let body = ClientRes::<AppError>::try_into_bytes(response).await?;
-            return Err(AppError::de(body));
-        }
-        let location = ClientRes::<AppError>::location(&response);
-        let redirected =
-            (300..=399).contains(&status) || ClientRes::<AppError>::has_redirect(&response);
-        let text = ClientRes::<AppError>::try_into_string(response).await?;
-        if redirected {
-            server_fn::redirect::call_redirect_hook(&location);
-        }
-        Ok(text)
-    })
-}
+pub use transport::{Json, Rpc, action};
 
 #[cfg(feature = "ssr")]
-mod context {
-    use crate::server::session::Session;
-
+mod guard {
     use crate::error::AppError;
     use crate::server::accounts::Account;
-    use crate::server::{AppState, session};
+    use crate::server::events::RequestMeta;
+    use crate::server::session::{self, Session};
+    use crate::server::{AppState, reauth};
+
+    /// What a server function for a signed-in account works with.
+    pub struct SignedIn {
+        pub state: AppState,
+        pub session: Session,
+        pub account: Account,
+        pub meta: RequestMeta,
+    }
 
     /// The state, the session and its signed-in account, or `Unauthorized`.
-    pub async fn signed_in() -> Result<(AppState, Session, Account), AppError> {
+    pub async fn signed_in() -> Result<SignedIn, AppError> {
         let state = AppState::from_context();
         let session = session::from_request().await?;
         let account = session.current_account().await?;
-        Ok((state, session, account))
+        Ok(SignedIn {
+            state,
+            session,
+            account,
+            meta: RequestMeta::from_context(),
+        })
+    }
+
+    /// [`signed_in`], with the password confirmed on this session within
+    /// the last few minutes, or `ReauthRequired`.
+    pub async fn reauthenticated() -> Result<SignedIn, AppError> {
+        let signed_in = signed_in().await?;
+        reauth::require(&signed_in.state, &signed_in.session).await?;
+        Ok(signed_in)
     }
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) use context::signed_in;
+use guard::{SignedIn, reauthenticated, signed_in};

@@ -14,42 +14,39 @@ pub async fn create_access_token(
     expires_in_days: String,
     scope: String,
 ) -> Result<CreatedToken, AppError> {
-    use crate::server::events::RequestMeta;
+    use crate::error::Reason;
     use crate::server::tokens;
     use crate::types::TokenScope;
 
-    let (state, session, account) = super::signed_in().await?;
-    session
-        .require_reauthenticated(state.clock.now(), state.settings.reauth_seconds)
-        .await?;
+    let guard = super::reauthenticated().await?;
     let expiry = tokens::parse_expiry(&expires_in_days)?;
-    let scope =
-        TokenScope::parse(&scope).ok_or_else(|| AppError::validation("scope", "token_scope"))?;
+    let scope = TokenScope::parse(&scope)
+        .ok_or_else(|| AppError::validation("scope", Reason::TokenScope))?;
     tokens::create(
-        &state,
-        &account,
+        &guard.state,
+        &guard.account,
         &name,
         expiry,
         scope,
-        &RequestMeta::from_context(),
+        &guard.meta,
     )
     .await
 }
 
 #[server(endpoint = "list_access_tokens", protocol = crate::api::Rpc)]
 pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
-    let (state, _, account) = super::signed_in().await?;
-    crate::server::tokens::list(&state, account.id).await
+    let guard = super::signed_in().await?;
+    crate::server::tokens::list(&guard.state, guard.account.id).await
 }
 
 /// The same list as the Access tokens tab shows it: HTML rendered here, in
 /// the request's language (see `components::ServerHtml`).
 #[server(endpoint = "access_tokens_html", protocol = crate::api::Rpc)]
 pub async fn access_tokens_html() -> Result<String, AppError> {
-    use crate::components::{TokenTable, render};
+    use crate::fragments::{TokenTable, render};
 
-    let (state, _, account) = super::signed_in().await?;
-    let tokens = crate::server::tokens::list(&state, account.id).await?;
+    let guard = super::signed_in().await?;
+    let tokens = crate::server::tokens::list(&guard.state, guard.account.id).await?;
     let lang = crate::i18n::request_lang();
     Ok(render(view! { <TokenTable tokens lang /> }))
 }
@@ -57,8 +54,6 @@ pub async fn access_tokens_html() -> Result<String, AppError> {
 /// Revoking takes effect at once and needs no password: it only closes a door.
 #[server(endpoint = "revoke_access_token", protocol = crate::api::Rpc)]
 pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {
-    use crate::server::events::RequestMeta;
-
-    let (state, _, account) = super::signed_in().await?;
-    crate::server::tokens::revoke(&state, &account, id, &RequestMeta::from_context()).await
+    let guard = super::signed_in().await?;
+    crate::server::tokens::revoke(&guard.state, &guard.account, id, &guard.meta).await
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{FormError, Modal, Unlocked, invalid};
 use crate::api::action;
-use crate::api::two_factor::ConfirmPassword;
+use crate::api::reauth::ConfirmPassword;
 use crate::i18n::use_lang;
 
 #[component]

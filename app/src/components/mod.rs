@@ -1,4 +1,5 @@
-//! Reusable pieces of the dashboard.
+//! The dashboard's views, rendered in the browser (server-rendered
+//! fragments are in `crate::fragments`).
 
 mod activity;
 pub mod browser;
@@ -8,6 +9,7 @@ mod dialog;
 mod fetched;
 mod form_error;
 mod language;
+mod loaded_account;
 mod recovery_codes;
 mod recovery_dialog;
 mod server_html;
@@ -16,22 +18,17 @@ mod setup_wizard;
 mod tokens;
 mod unlocked;
 
-#[cfg(feature = "ssr")]
-pub use activity::ActivityList;
 pub use activity::SecurityActivity;
 pub use confirm::ConfirmDialog;
 pub use confirm_password::ConfirmPasswordDialog;
 pub use dialog::Modal;
-pub use form_error::{FormError, LoadError, invalid, respond_with_status};
+pub use form_error::{FormError, LoadError, invalid};
 pub use language::LanguageSwitcher;
+pub use loaded_account::LoadedAccount;
 pub use recovery_codes::RecoveryCodesPanel;
 pub use recovery_dialog::RecoveryCodesDialog;
 pub use server_html::ServerHtml;
-#[cfg(feature = "ssr")]
-pub use server_html::render;
-pub use settings::{LoadedAccount, SettingsFrame};
+pub use settings::SettingsFrame;
 pub use setup_wizard::SetupWizard;
-#[cfg(feature = "ssr")]
-pub use tokens::TokenTable;
 pub use tokens::{AccessTokensTab, TokenDoors};
 pub use unlocked::{Unlocked, UnlockedStatus};

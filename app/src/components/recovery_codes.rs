@@ -6,7 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::browser::{copy_text, download_text, print};
-use crate::api::two_factor::note_recovery_codes_downloaded;
+use crate::api::recovery::note_recovery_codes_downloaded;
 use crate::i18n::use_lang;
 use crate::types::RecoveryCodes;
 

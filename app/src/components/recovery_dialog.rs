@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::browser::focus_if_lost;
 use super::{ConfirmDialog, Modal, RecoveryCodesPanel};
 use crate::api::action;
-use crate::api::two_factor::{RegenerateRecoveryCodes, ViewRecoveryCodes};
+use crate::api::recovery::{RegenerateRecoveryCodes, ViewRecoveryCodes};
 use crate::i18n::use_lang;
 
 #[component]

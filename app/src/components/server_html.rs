@@ -32,9 +32,3 @@ where
         Some(Err(error)) => EitherOf3::C(view! { <p role="alert">{error.message(lang)}</p> }),
     }
 }
-
-/// Renders a view to HTML on the server, for a [`ServerHtml`] panel.
-#[cfg(feature = "ssr")]
-pub fn render(view: impl IntoView) -> String {
-    view.into_view().to_html()
-}

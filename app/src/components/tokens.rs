@@ -1,6 +1,6 @@
 //! Settings > Access tokens: create a personal access token (after the
 //! password pop-up), see it once, list tokens, revoke them. The server
-//! renders the list ([`TokenTable`], answered by `access_tokens_html`).
+//! renders the list (`fragments::TokenTable`, answered by `access_tokens_html`).
 
 use leptos::prelude::*;
 
@@ -8,15 +8,9 @@ use super::browser::{clicked_data, copy_text};
 use super::{ConfirmPasswordDialog, FormError, LoadedAccount, ServerHtml, invalid};
 use crate::api::action;
 use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, access_tokens_html};
-use crate::i18n::{Lang, use_lang};
-#[cfg(feature = "ssr")]
-use crate::types::AccessTokenView;
+use crate::fragments::REVOKE;
+use crate::i18n::use_lang;
 use crate::types::TokenScope;
-#[cfg(feature = "ssr")]
-use leptos::either::Either;
-
-/// What a Revoke button in the server's list carries: the token's id.
-const REVOKE: &str = "data-revoke";
 
 #[component]
 pub fn AccessTokensTab(
@@ -93,12 +87,12 @@ pub fn AccessTokensTab(
                 <label>
                     <input type="radio" name="token-scope" prop:checked=move || !read_write.get()
                         on:change=move |_| read_write.set(false) />
-                    " " {scope_name(lang, TokenScope::ReadOnly)}
+                    " " {TokenScope::ReadOnly.label(lang)}
                 </label>
                 <label>
                     <input type="radio" name="token-scope" prop:checked=move || read_write.get()
                         on:change=move |_| read_write.set(true) />
-                    " " {scope_name(lang, TokenScope::ReadWrite)}
+                    " " {TokenScope::ReadWrite.label(lang)}
                 </label>
             </fieldset>
             <FormError error id="token-error" />
@@ -131,57 +125,6 @@ pub fn AccessTokensTab(
     }
 }
 
-/// The list as the server renders it. Each Revoke button carries its
-/// token's id for the tab's click handler.
-#[cfg(feature = "ssr")]
-#[component]
-pub fn TokenTable(tokens: Vec<AccessTokenView>, lang: Lang) -> impl IntoView {
-    if tokens.is_empty() {
-        return Either::Left(view! { <p class="hint">{lang.t("tokens.none")}</p> });
-    }
-    Either::Right(view! {
-        <table class="tokens">
-            <caption>{lang.t("tokens.yours")}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{lang.t("tokens.col_name")}</th>
-                    <th scope="col">{lang.t("tokens.scope")}</th>
-                    <th scope="col">{lang.t("tokens.col_created")}</th>
-                    <th scope="col">{lang.t("tokens.expires")}</th>
-                    <th scope="col">{lang.t("tokens.col_last_used")}</th>
-                    <th scope="col">{lang.t("tokens.col_status")}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {tokens.into_iter().map(|token| {
-                    let label = lang.t_with("tokens.revoke_label", &[("name", &token.name)]);
-                    view! {
-                        <tr>
-                            <td>{token.name.clone()}</td>
-                            <td>{scope_name(lang, token.scope)}</td>
-                            <td>{token.created_at}</td>
-                            <td>{token.expires_at.unwrap_or_else(|| lang.t("tokens.never"))}</td>
-                            <td>{token.last_used_at.unwrap_or_else(|| lang.t("tokens.never"))}</td>
-                            <td>
-                                {if token.active {
-                                    Either::Left(view! {
-                                        <button type="button" class="danger small" aria-label=label
-                                            data-revoke=token.id.to_string()>
-                                            {lang.t("tokens.revoke")}
-                                        </button>
-                                    })
-                                } else {
-                                    Either::Right(view! { <span class="hint">{lang.t("tokens.inactive")}</span> })
-                                }}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-    })
-}
-
 /// Next to 2FA: every way into the account that skips the second factor
 /// (the names of its active tokens, which come with the account).
 #[component]
@@ -196,11 +139,4 @@ pub fn TokenDoors(account: LoadedAccount) -> impl IntoView {
             })}
         </p>
     }
-}
-
-fn scope_name(lang: Lang, scope: TokenScope) -> String {
-    lang.t(match scope {
-        TokenScope::ReadOnly => "tokens.read_only",
-        TokenScope::ReadWrite => "tokens.read_write",
-    })
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::FormError;
 use super::browser::now_ms;
 use crate::api::action;
-use crate::api::two_factor::LockSensitiveActions;
+use crate::api::reauth::LockSensitiveActions;
 use crate::i18n::use_lang;
 
 /// The unlock of this session, shared by the island's components. The

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+use crate::api::account::current_account;
 use crate::api::action;
-use crate::api::auth::{SignOut, current_account};
+use crate::api::auth::SignOut;
 use crate::components::browser::focus_if_lost;
 use crate::components::{
     FormError, LanguageSwitcher, LoadError, LoadedAccount, SettingsFrame, Unlocked,

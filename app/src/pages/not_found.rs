@@ -1,13 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::respond_with_status;
 use crate::i18n::use_lang;
 use crate::pages::PublicTopBar;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    respond_with_status(404, None);
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
     let lang = use_lang();
     view! {
         <Title text=lang.t("not_found.title") />

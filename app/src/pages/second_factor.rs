@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::two_factor::{VerifyRecoveryCode, VerifySignInCode, awaiting_second_factor};
+use crate::api::second_step::{VerifyRecoveryCode, VerifySignInCode, awaiting_second_factor};
 use crate::components::{FormError, LoadError, invalid};
 use crate::error::AppError;
 use crate::i18n::use_lang;

@@ -12,13 +12,13 @@ use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD as BASE64;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::error::AppError;
@@ -160,21 +160,10 @@ impl Vault {
     /// Records this key's check value in a new database, or compares it
     /// with the recorded one: processes sharing a database must share the
     /// key, and one that does not is refused at start with a clear reason.
-    pub async fn check_against(&self, pool: &sqlx::AnyPool) -> Result<(), String> {
-        let database_error = |e: sqlx::Error| format!("cannot check the secret key: {e}");
-        sqlx::query(
-            "INSERT INTO vault_key_check (id, check_value) VALUES (1, $1)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(self.key_check.to_vec())
-        .execute(pool)
-        .await
-        .map_err(database_error)?;
-        let (recorded,): (Vec<u8>,) =
-            sqlx::query_as("SELECT check_value FROM vault_key_check WHERE id = 1")
-                .fetch_one(pool)
-                .await
-                .map_err(database_error)?;
+    pub async fn check_against(&self, db: &super::db::Db) -> Result<(), String> {
+        let recorded = super::repo::key_check::record_or_read(&db.pool, &self.key_check)
+            .await
+            .map_err(|e| format!("cannot check the secret key: {e}"))?;
         if recorded == self.key_check {
             Ok(())
         } else {
@@ -194,20 +183,6 @@ impl Vault {
         mac.update(normalized_code.as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
-}
-
-/// A bearer secret (a session token, an access token's random part):
-/// `N` random bytes from the OS, base64url without padding.
-pub fn random_token<const N: usize>() -> String {
-    let mut random = [0u8; N];
-    rand::rngs::OsRng.fill_bytes(&mut random);
-    URL_SAFE_NO_PAD.encode(random)
-}
-
-/// How a bearer secret is stored and looked up: its SHA-256. The secret
-/// carries enough random bits that a plain hash is enough.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    <Sha256 as Digest>::digest(token.as_bytes()).to_vec()
 }
 
 fn read_or_create_key_file(data_dir: &Path) -> Result<Zeroizing<String>, String> {

@@ -17,6 +17,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{Any, AnyPool, ConnectOptions, Connection, Database, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::error::AppError;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -46,11 +48,14 @@ pub struct Db {
 }
 
 impl Db {
-    /// Begins a transaction that writes. Hold the answered turn until the
-    /// transaction is committed or dropped.
-    pub async fn begin_write(&self) -> Result<(WriteTurn, Transaction<'static, Any>), sqlx::Error> {
-        let place = self.writes.enter().await;
-        Ok((place, self.pool.begin().await?))
+    /// Begins a transaction that writes, in this process's write turn
+    /// (held until the transaction is committed or dropped).
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let turn = self.writes.enter().await;
+        Ok(WriteTx {
+            tx: self.pool.begin().await?,
+            _turn: turn,
+        })
     }
 
     /// The turn for a single writing statement outside a transaction.
@@ -59,26 +64,30 @@ impl Db {
     }
 }
 
-/// A change made in a transaction that is not committed yet, holding its
-/// write turn: the caller adds what must land with it, then commits.
-pub struct Uncommitted<T> {
-    pub value: T,
-    pub tx: Transaction<'static, Any>,
+/// A writing transaction and its write turn. It derefs to the connection
+/// the repo's functions take; dropped uncommitted, it rolls back.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
     _turn: WriteTurn,
 }
 
-impl<T> Uncommitted<T> {
-    pub fn new(value: T, turn: WriteTurn, tx: Transaction<'static, Any>) -> Self {
-        Self {
-            value,
-            tx,
-            _turn: turn,
-        }
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
     }
+}
 
-    pub async fn commit(self) -> Result<T, sqlx::Error> {
-        self.tx.commit().await?;
-        Ok(self.value)
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 
@@ -209,6 +218,40 @@ pub async fn connect(
         backend,
         writes: WriteQueue::for_backend(backend),
     })
+}
+
+/// Database failures are logged with their details and reach the
+/// client only as `Unavailable` (the database cannot be reached: try
+/// again) or `Internal` (anything else).
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        if is_unavailable(&error) {
+            tracing::warn!(%error, "database unavailable");
+            Self::Unavailable
+        } else {
+            tracing::error!(%error, "database error");
+            Self::Internal
+        }
+    }
+}
+
+/// Errors that say the database is down, restarting or too busy, not
+/// that the request or our code is wrong.
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+            // PostgreSQL: connection exceptions (08), operator
+            // intervention such as a shutdown (57). SQLite: busy (5)
+            // and locked (6) past the busy timeout.
+            code.starts_with("08") || code.starts_with("57") || code == "5" || code == "6"
+        }),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! The account's security events: recorded inside the transaction of the
 //! change they describe, so an event exists exactly when its change does.
 
-use sqlx::{AnyConnection, Row};
-
+use super::dates::date_time_of;
 use super::db::Db;
+use super::repo::{self, Conn, events::EventRow};
 use crate::error::AppError;
 use crate::types::{SecurityEvent, SecurityEventKind};
 
@@ -17,11 +17,9 @@ pub struct RequestMeta {
 }
 
 impl RequestMeta {
-    /// From the request parts Leptos provides to server functions.
-    pub fn from_context() -> Self {
-        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-            return Self::default();
-        };
+    /// The one reading of a request's origin, for server functions and the
+    /// JSON API alike: the peer address and the (shortened) user agent.
+    pub fn of_parts(parts: &http::request::Parts) -> Self {
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -33,44 +31,39 @@ impl RequestMeta {
             .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
         Self { ip, user_agent }
     }
+
+    /// From the request parts Leptos provides to server functions.
+    pub fn from_context() -> Self {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .map(|parts| Self::of_parts(&parts))
+            .unwrap_or_default()
+    }
 }
 
 pub async fn record(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     account_id: i64,
     kind: SecurityEventKind,
     meta: &RequestMeta,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO security_events (account_id, kind, at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(account_id)
-    .bind(kind.as_str())
-    .bind(now)
-    .bind(meta.ip.as_deref())
-    .bind(meta.user_agent.as_deref())
-    .execute(conn)
-    .await?;
-    Ok(())
+) -> Result<(), AppError> {
+    let event = EventRow {
+        kind: kind.as_str().to_owned(),
+        at: now,
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+    };
+    Ok(repo::events::insert(conn, account_id, &event).await?)
 }
 
 /// Whether an event of `kind` was recorded after `since`.
 pub async fn happened_since(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     account_id: i64,
     kind: SecurityEventKind,
     since: i64,
-) -> Result<bool, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM security_events WHERE account_id = $1 AND kind = $2 AND at > $3",
-    )
-    .bind(account_id)
-    .bind(kind.as_str())
-    .bind(since)
-    .fetch_one(conn)
-    .await?;
-    Ok(count > 0)
+) -> Result<bool, AppError> {
+    Ok(repo::events::any_since(conn, account_id, kind.as_str(), since).await?)
 }
 
 /// When the latest events of `kind` after `since` happened, newest first.
@@ -80,17 +73,8 @@ pub async fn times_since(
     kind: SecurityEventKind,
     since: i64,
     limit: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT at FROM security_events WHERE account_id = $1 AND kind = $2 AND at > $3
-         ORDER BY at DESC LIMIT $4",
-    )
-    .bind(account_id)
-    .bind(kind.as_str())
-    .bind(since)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
+) -> Result<Vec<i64>, AppError> {
+    Ok(repo::events::times_since(&db.pool, account_id, kind.as_str(), since, limit).await?)
 }
 
 /// Records an event that is a change of its own (no other write with it).
@@ -103,40 +87,25 @@ pub async fn record_alone(
 ) -> Result<(), AppError> {
     let _turn = db.write_turn().await;
     let mut conn = db.pool.acquire().await?;
-    record(&mut conn, account_id, kind, meta, now).await?;
-    Ok(())
+    record(&mut conn, account_id, kind, meta, now).await
 }
 
 /// The latest events, newest first.
 pub async fn latest(db: &Db, account_id: i64, limit: i64) -> Result<Vec<SecurityEvent>, AppError> {
-    let rows = sqlx::query(
-        "SELECT kind, at, ip, user_agent FROM security_events
-         WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
-    )
-    .bind(account_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut events = Vec::with_capacity(rows.len());
-    for row in rows {
-        let name: String = row.try_get("kind")?;
-        let Some(kind) = SecurityEventKind::parse(&name) else {
-            tracing::warn!(kind = %name, "unknown security event kind skipped");
-            continue;
-        };
-        events.push(SecurityEvent {
-            kind,
-            at: date_time_of(row.try_get("at")?),
-            ip: row.try_get("ip")?,
-            user_agent: row.try_get("user_agent")?,
-        });
-    }
-    Ok(events)
-}
-
-/// `YYYY-MM-DD HH:MM UTC` of a unix time.
-pub fn date_time_of(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
+    let rows = repo::events::latest(&db.pool, account_id, limit).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let Some(kind) = SecurityEventKind::parse(&row.kind) else {
+                tracing::warn!(kind = %row.kind, "unknown security event kind skipped");
+                return None;
+            };
+            Some(SecurityEvent {
+                kind,
+                at: date_time_of(row.at),
+                ip: row.ip,
+                user_agent: row.user_agent,
+            })
+        })
+        .collect())
 }

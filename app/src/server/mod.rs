@@ -1,13 +1,20 @@
-//! Server-only code: storage, password hashing, sessions. Never compiled to
-//! wasm (the whole module sits behind the `ssr` feature).
+//! Server-only code: storage, password hashing, sessions, the 2FA rules.
+//! Never compiled to wasm (the whole module sits behind the `ssr`
+//! feature). Services here hold rules and own their transactions; the
+//! SQL is in `repo`.
 
 pub mod accounts;
+pub mod bearer;
 pub mod clock;
 pub mod crypto;
+pub mod dates;
 pub mod db;
 pub mod events;
+pub mod http_error;
 pub mod password;
+pub mod reauth;
 pub mod recovery;
+pub mod repo;
 pub mod session;
 pub mod sign_in;
 pub mod state;

@@ -64,7 +64,7 @@ impl RecoveryCode {
 }
 
 fn invalid_format() -> AppError {
-    AppError::validation("recovery_code", "recovery_code_format")
+    AppError::validation("recovery_code", crate::error::Reason::RecoveryCodeFormat)
 }
 
 /// A fresh set of distinct codes from the operating system's CSPRNG.

@@ -1,22 +1,45 @@
-//! The two sign-in steps, shared by the browser (server functions, cookie
-//! sessions) and the JSON API (bearer sessions): one implementation, so the
-//! throttling, replay and race rules cannot diverge.
+//! Signing up and the two sign-in steps, shared by the browser (server
+//! functions, cookie sessions) and the JSON API (bearer sessions): one
+//! implementation, so the throttling, replay and race rules cannot diverge.
 
 use super::AppState;
 use super::accounts::{self, Account, PasswordHash};
 use super::events::{self, RequestMeta};
 use super::password::Verified;
+use super::repo;
 use super::session::Session;
-use super::two_factor::{self, Accepted, SecondFactor};
+use super::two_factor::{self, second_step};
 use crate::error::AppError;
 use crate::types::SecurityEventKind;
-use crate::validation::{validate_login, validate_offered_login, validate_offered_password};
+use crate::validation::{
+    validate_login, validate_new_password, validate_offered_login, validate_offered_password,
+};
+
+pub use second_step::{Accepted, SecondFactor};
 
 /// Where the password step left the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordStep {
     SignedIn,
     SecondFactorRequired,
+}
+
+/// Creates an account and signs this session in to it.
+pub async fn sign_up(
+    state: &AppState,
+    session: &Session,
+    login: &str,
+    password: String,
+) -> Result<Account, AppError> {
+    let login = validate_login(login)?;
+    validate_new_password(&password)?;
+    let hash = PasswordHash(state.passwords.hash(password).await?);
+    let account = accounts::create(state, login, &hash)
+        .await?
+        .ok_or(AppError::LoginTaken)?;
+    session.sign_in(&account).await?;
+    tracing::info!(account_id = account.id, "account created");
+    Ok(account)
 }
 
 /// Step one: login and password. Unknown logins and wrong passwords get
@@ -36,7 +59,7 @@ pub async fn password_step(
     // names no account: it is not looked up (PostgreSQL refuses NUL in
     // text) and is answered like any unknown login, after the same work.
     let found = match validate_login(login) {
-        Ok(login) => accounts::find_with_hash(&state.db, login).await?,
+        Ok(login) => accounts::find_with_hash(state, login).await?,
         Err(_) => None,
     };
     let (account, stored) = match found {
@@ -50,13 +73,13 @@ pub async fn password_step(
     };
     if verdict == Verified::YesRehash {
         let hash = PasswordHash(state.passwords.hash(password).await?);
-        accounts::set_password_hash(&state.db, account.id, &hash).await?;
+        let _turn = state.db.write_turn().await;
+        repo::accounts::set_password_hash(&state.db.pool, account.id, &hash).await?;
         tracing::info!(
             account_id = account.id,
             "password rehashed with current parameters"
         );
     }
-    let now = state.clock.now();
     if two_factor::status(state, account.id).await?.enabled {
         session.begin_pending(&account).await?;
         tracing::info!(
@@ -65,9 +88,14 @@ pub async fn password_step(
         );
         return Ok(PasswordStep::SecondFactorRequired);
     }
-    session.sign_in(&account).await?;
+    // The session and the sign-in's event land together.
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let moved = session.sign_in_on(&mut tx, &account).await?;
     let kind = SecurityEventKind::SignedInWithPassword;
-    events::record_alone(&state.db, account.id, kind, meta, now).await?;
+    events::record(&mut tx, account.id, kind, meta, now).await?;
+    tx.commit().await?;
+    session.adopt(moved).await;
     tracing::info!(account_id = account.id, "signed in with password only");
     Ok(PasswordStep::SignedIn)
 }
@@ -83,19 +111,5 @@ pub async fn second_factor_step(
     factor: SecondFactor<'_>,
     meta: &RequestMeta,
 ) -> Result<(Account, Accepted), AppError> {
-    let account = session.pending_account().await?;
-    let accepting = two_factor::verify(state, account.id, factor, meta).await?;
-    let clock_drift = match accepting.value {
-        Accepted::Code { clock_drift } => clock_drift,
-        Accepted::RecoveryCode { .. } => None,
-    };
-    let accepted = session
-        .finish_pending(&account, clock_drift, accepting)
-        .await?;
-    tracing::info!(
-        account_id = account.id,
-        ?accepted,
-        "signed in with a second factor"
-    );
-    Ok((account, accepted))
+    second_step::verify(state, session, factor, meta).await
 }

@@ -7,11 +7,14 @@
 //!   codes until a recovery code succeeds or an operator unlocks.
 //! - A success clears both.
 //!
-//! [`gate`] begins with an UPDATE of the account row: inside a transaction
-//! that locks the row (PostgreSQL) or the database (SQLite) until commit,
-//! so one account's attempts are judged one at a time, never in a race.
+//! [`gate`] begins by locking the account row (`repo::failures`), so one
+//! account's attempts are judged one at a time, never in a race.
 
-use sqlx::AnyConnection;
+use super::db::Db;
+use super::events;
+use super::repo::{self, Conn};
+use crate::error::AppError;
+use crate::types::SecurityEventKind;
 
 pub const WINDOW_SECONDS: i64 = 300;
 pub const FAILURES_PER_WINDOW: i64 = 5;
@@ -28,45 +31,34 @@ pub enum Gate {
     Capped,
 }
 
-pub async fn gate(
-    conn: &mut AnyConnection,
-    account_id: i64,
-    now: i64,
-) -> Result<Gate, sqlx::Error> {
-    let consecutive: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET second_factor_failures = second_factor_failures
-         WHERE id = $1 RETURNING second_factor_failures",
-    )
-    .bind(account_id)
-    .fetch_one(&mut *conn)
-    .await?;
+impl Gate {
+    /// The decision, from the consecutive failures and the latest ones in
+    /// the window (newest first, at most [`FAILURES_PER_WINDOW`]).
+    pub fn decide(consecutive: i64, recent: &[i64], now: i64) -> Self {
+        if let Some(retry_after) = retry_after(recent, now) {
+            Self::Throttled { retry_after }
+        } else if consecutive >= HARD_CAP {
+            Self::Capped
+        } else {
+            Self::Open {
+                failures_on_record: consecutive > 0,
+            }
+        }
+    }
+}
+
+/// Locks the account's attempts for this transaction and decides.
+pub async fn gate(conn: &mut Conn, account_id: i64, now: i64) -> Result<Gate, AppError> {
+    let consecutive = repo::failures::lock_consecutive(conn, account_id).await?;
     // Every failure row comes with an increment, and only a success (or
     // turning 2FA off) resets the count, deleting the rows: zero means
     // there are none to read.
-    if consecutive == 0 {
-        return Ok(Gate::Open {
-            failures_on_record: false,
-        });
-    }
-    let recent: Vec<i64> = sqlx::query_scalar(
-        "SELECT failed_at FROM second_factor_failures
-         WHERE account_id = $1 AND failed_at > $2
-         ORDER BY failed_at DESC LIMIT $3",
-    )
-    .bind(account_id)
-    .bind(now - WINDOW_SECONDS)
-    .bind(FAILURES_PER_WINDOW)
-    .fetch_all(&mut *conn)
-    .await?;
-    if let Some(retry_after) = retry_after(&recent, now) {
-        return Ok(Gate::Throttled { retry_after });
-    }
-    if consecutive >= HARD_CAP {
-        return Ok(Gate::Capped);
-    }
-    Ok(Gate::Open {
-        failures_on_record: true,
-    })
+    let recent = if consecutive == 0 {
+        Vec::new()
+    } else {
+        repo::failures::recent(conn, account_id, now - WINDOW_SECONDS, FAILURES_PER_WINDOW).await?
+    };
+    Ok(Gate::decide(consecutive, &recent, now))
 }
 
 /// Given the latest failures (newest first, at most five), how long until
@@ -84,14 +76,14 @@ fn retry_after(recent: &[i64], now: i64) -> Option<u64> {
 /// their failure events: a stolen session cannot guess the password at
 /// leisure to unlock the sensitive actions.
 pub async fn password_confirmation_retry_after(
-    db: &super::db::Db,
+    db: &Db,
     account_id: i64,
     now: i64,
-) -> Result<Option<u64>, sqlx::Error> {
-    let recent = super::events::times_since(
+) -> Result<Option<u64>, AppError> {
+    let recent = events::times_since(
         db,
         account_id,
-        crate::types::SecurityEventKind::PasswordConfirmationFailed,
+        SecurityEventKind::PasswordConfirmationFailed,
         now - WINDOW_SECONDS,
         FAILURES_PER_WINDOW,
     )
@@ -99,47 +91,19 @@ pub async fn password_confirmation_retry_after(
     Ok(retry_after(&recent, now))
 }
 
-pub async fn record_failure(
-    conn: &mut AnyConnection,
-    account_id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM second_factor_failures WHERE account_id = $1 AND failed_at <= $2")
-        .bind(account_id)
-        .bind(now - WINDOW_SECONDS)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO second_factor_failures (account_id, failed_at) VALUES ($1, $2)")
-        .bind(account_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "UPDATE accounts SET second_factor_failures = second_factor_failures + 1 WHERE id = $1",
-    )
-    .bind(account_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+pub async fn record_failure(conn: &mut Conn, account_id: i64, now: i64) -> Result<(), AppError> {
+    Ok(repo::failures::record(conn, account_id, now, now - WINDOW_SECONDS).await?)
 }
 
 /// Clears the failures a success ends, if the gate found any.
 pub async fn record_success(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     account_id: i64,
     failures_on_record: bool,
-) -> Result<(), sqlx::Error> {
-    if !failures_on_record {
-        return Ok(());
+) -> Result<(), AppError> {
+    if failures_on_record {
+        repo::failures::clear(conn, account_id).await?;
     }
-    sqlx::query("DELETE FROM second_factor_failures WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE accounts SET second_factor_failures = 0 WHERE id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 
@@ -154,5 +118,23 @@ mod tests {
         assert_eq!(retry_after(&[100, 90, 80, 70, 60], 359), Some(1));
         // Never zero: "try again in 0 seconds" would be refused again.
         assert_eq!(retry_after(&[100, 90, 80, 70, 60], 360), Some(1));
+    }
+
+    #[test]
+    fn the_gate_opens_throttles_or_caps() {
+        let open = |failures_on_record| Gate::Open { failures_on_record };
+        assert_eq!(Gate::decide(0, &[], 1000), open(false));
+        assert_eq!(Gate::decide(4, &[990, 980, 970, 960], 1000), open(true));
+        assert_eq!(
+            Gate::decide(5, &[990, 980, 970, 960, 950], 1000),
+            Gate::Throttled { retry_after: 250 }
+        );
+        // The window comes first: at the cap, recent failures still wait.
+        assert_eq!(
+            Gate::decide(HARD_CAP, &[990, 980, 970, 960, 950], 1000),
+            Gate::Throttled { retry_after: 250 }
+        );
+        assert_eq!(Gate::decide(HARD_CAP, &[990], 1000), Gate::Capped);
+        assert_eq!(Gate::decide(HARD_CAP - 1, &[], 1000), open(true));
     }
 }

@@ -1,20 +1,18 @@
-//! Personal access tokens: `twofold_pat_` and 192 random bits, shown once,
-//! stored as SHA-256, expiring, revocable at once. They open the API
-//! without a second factor (their purpose), never the dashboard's
-//! functions: those take only cookie sessions.
-
-use sqlx::Row;
+//! Personal access tokens: shown once, stored as SHA-256, expiring,
+//! revocable at once. They open the API without a second factor (their
+//! purpose), never the dashboard's functions: those take only cookie
+//! sessions.
 
 use super::AppState;
-use super::accounts::{self, Account};
-use super::crypto::{random_token, token_hash};
-use super::events::{self, RequestMeta, date_time_of};
-use super::two_factor::{Status, status_columns};
-use crate::error::AppError;
+use super::accounts::Account;
+use super::bearer::{is_access_token, new_access_token, stored_hash};
+use super::dates::date_time_of;
+use super::events::{self, RequestMeta};
+use super::repo::{self, access_tokens::NewToken};
+use super::two_factor::Status;
+use crate::error::{AppError, Reason};
 use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope};
 
-pub const PREFIX: &str = "twofold_pat_";
-const RANDOM_BYTES: usize = 24;
 pub const NAME_MAX: usize = crate::validation::TOKEN_NAME_MAX;
 
 /// Expiry choices offered: 7, 30, 90 days, or none.
@@ -22,7 +20,7 @@ pub fn parse_expiry(days: &str) -> Result<Option<i64>, AppError> {
     match days {
         "7" | "30" | "90" => Ok(Some(days.parse::<i64>().unwrap_or(7))),
         "never" => Ok(None),
-        _ => Err(AppError::validation("expires_in_days", "token_expiry")),
+        _ => Err(AppError::validation("expires_in_days", Reason::TokenExpiry)),
     }
 }
 
@@ -36,86 +34,46 @@ pub async fn create(
 ) -> Result<CreatedToken, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(AppError::validation("name", "token_name"));
+        return Err(AppError::validation("name", Reason::TokenName));
     }
-    let token = format!("{PREFIX}{}", random_token::<RANDOM_BYTES>());
+    let token = new_access_token();
     let now = state.clock.now();
-    let expires_at = expires_in_days.map(|days| now + days * 86_400);
-
-    let (_turn, mut tx) = state.db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO access_tokens (account_id, name, token_hash, scope, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(account.id)
-    .bind(name)
-    .bind(token_hash(&token))
-    .bind(scope.as_str())
-    .bind(now)
-    .bind(expires_at)
-    .fetch_one(&mut *tx)
-    .await?;
-    events::record(
-        &mut tx,
-        account.id,
-        SecurityEventKind::AccessTokenCreated,
-        meta,
-        now,
-    )
-    .await?;
+    let new = NewToken {
+        name,
+        token_hash: stored_hash(&token),
+        scope: scope.as_str(),
+        expires_at: expires_in_days.map(|days| now + days * 86_400),
+    };
+    let mut tx = state.db.begin_write().await?;
+    let id = repo::access_tokens::insert(&mut tx, account.id, &new, now).await?;
+    let kind = SecurityEventKind::AccessTokenCreated;
+    events::record(&mut tx, account.id, kind, meta, now).await?;
     tx.commit().await?;
     Ok(CreatedToken { token, id })
-}
-
-/// The condition for a token that still opens the API (neither revoked nor
-/// expired at `$2`), for a query where the token's row is `t`.
-macro_rules! active_token {
-    () => {
-        "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
-    };
 }
 
 /// The names of the account's active tokens, newest first: the doors that
 /// skip the second factor, read with the account on every dashboard render.
 pub async fn active_names(state: &AppState, account_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar(concat!(
-        "SELECT t.name FROM access_tokens t WHERE t.account_id = $1 AND ",
-        active_token!(),
-        " ORDER BY t.id DESC"
-    ))
-    .bind(account_id)
-    .bind(state.clock.now())
-    .fetch_all(&state.db.pool)
-    .await?)
+    let now = state.clock.now();
+    Ok(repo::access_tokens::active_names(&state.db.pool, account_id, now).await?)
 }
 
 pub async fn list(state: &AppState, account_id: i64) -> Result<Vec<AccessTokenView>, AppError> {
     let now = state.clock.now();
-    let rows = sqlx::query(
-        "SELECT id, name, scope, created_at, expires_at, last_used_at, revoked_at
-         FROM access_tokens WHERE account_id = $1 ORDER BY id DESC",
-    )
-    .bind(account_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let mut tokens = Vec::with_capacity(rows.len());
-    for row in rows {
-        let expires_at: Option<i64> = row.try_get("expires_at")?;
-        let revoked_at: Option<i64> = row.try_get("revoked_at")?;
-        let scope: String = row.try_get("scope")?;
-        tokens.push(AccessTokenView {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            scope: TokenScope::parse(&scope).unwrap_or(TokenScope::ReadOnly),
-            created_at: date_time_of(row.try_get("created_at")?),
-            expires_at: expires_at.map(date_time_of),
-            last_used_at: row
-                .try_get::<Option<i64>, _>("last_used_at")?
-                .map(date_time_of),
-            active: revoked_at.is_none() && expires_at.is_none_or(|at| at > now),
-        });
-    }
-    Ok(tokens)
+    let rows = repo::access_tokens::list(&state.db.pool, account_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| AccessTokenView {
+            active: row.revoked_at.is_none() && row.expires_at.is_none_or(|at| at > now),
+            id: row.id,
+            name: row.name,
+            scope: TokenScope::parse(&row.scope).unwrap_or(TokenScope::ReadOnly),
+            created_at: date_time_of(row.created_at),
+            expires_at: row.expires_at.map(date_time_of),
+            last_used_at: row.last_used_at.map(date_time_of),
+        })
+        .collect())
 }
 
 /// Revokes one of the account's tokens; it stops working at once.
@@ -126,27 +84,12 @@ pub async fn revoke(
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
-    let (_turn, mut tx) = state.db.begin_write().await?;
-    let revoked = sqlx::query(
-        "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(account.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if revoked != 1 {
-        return Err(AppError::validation("token", "token_unknown"));
+    let mut tx = state.db.begin_write().await?;
+    if !repo::access_tokens::revoke(&mut tx, account.id, id, now).await? {
+        return Err(AppError::validation("token", Reason::TokenUnknown));
     }
-    events::record(
-        &mut tx,
-        account.id,
-        SecurityEventKind::AccessTokenRevoked,
-        meta,
-        now,
-    )
-    .await?;
+    let kind = SecurityEventKind::AccessTokenRevoked;
+    events::record(&mut tx, account.id, kind, meta, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -165,35 +108,22 @@ pub struct Grant {
 /// What `token` grants, or `Unauthorized` for anything unknown, revoked or
 /// expired. Records when it was last used, to the minute.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppError> {
-    if !token.starts_with(PREFIX) || token.len() > 128 {
+    if !is_access_token(token) {
         return Err(AppError::Unauthorized);
     }
     let now = state.clock.now();
-    // The token, its account and the account's status in one round trip.
-    let row = sqlx::query(concat!(
-        "SELECT t.id AS token_id, t.last_used_at, a.id, a.login, a.session_epoch, ",
-        status_columns!(),
-        " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
-         WHERE t.token_hash = $1 AND ",
-        active_token!()
-    ))
-    .bind(token_hash(token))
-    .bind(now)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(AppError::Unauthorized)?;
-    let last_used_at: Option<i64> = row.try_get("last_used_at")?;
-    if last_used_at.is_none_or(|at| at <= now - LAST_USED_RESOLUTION) {
-        let id: i64 = row.try_get("token_id")?;
+    let row = repo::access_tokens::find_active(&state.db.pool, &stored_hash(token), now)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if row
+        .last_used_at
+        .is_none_or(|at| at <= now - LAST_USED_RESOLUTION)
+    {
         let _turn = state.db.write_turn().await;
-        sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&state.db.pool)
-            .await?;
+        repo::access_tokens::set_last_used(&state.db.pool, row.token_id, now).await?;
     }
     Ok(Grant {
-        account: accounts::account_from(&row)?,
-        status: Status::from_row(&row)?,
+        account: row.account,
+        status: row.status.into(),
     })
 }

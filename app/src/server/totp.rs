@@ -167,7 +167,7 @@ impl Code {
 }
 
 fn invalid_format() -> AppError {
-    AppError::validation("code", "code_format")
+    AppError::validation("code", crate::error::Reason::CodeFormat)
 }
 
 #[cfg(test)]

@@ -440,3 +440,22 @@ pub fn a_wrong_code(right: &str) -> &'static str {
         "000000"
     }
 }
+
+/// An API error as the API promises it: the status, the kind, and a
+/// `message` worded for people (not empty, not a locale key such as
+/// `validation.…`, no unfilled `%{…}`).
+pub fn assert_json_error(reply: &Reply, status: u16, kind: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    let body = reply.json();
+    assert_eq!(body["error"], kind, "{}", reply.body);
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(is_worded(message), "not a worded message: {}", reply.body);
+}
+
+/// A sentence for people, not a locale key or a template.
+pub fn is_worded(message: &str) -> bool {
+    let key_like = message.split_once('.').is_some_and(|(head, _)| {
+        !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    });
+    message.contains(' ') && !key_like && !message.contains("%{")
+}

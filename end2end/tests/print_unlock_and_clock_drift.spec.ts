@@ -3,8 +3,8 @@ import {
   accountTab, confirmPassword, enableTwoFactorByApi, open, signIn, signOut, signUp, startSetUp, totp, uniqueLogin,
 } from './helpers';
 
-// The touches nobody else has: Print, the phone's clock drift, the server's
-// time on a refused code, and the visible unlock with Lock now.
+// Print, the phone's clock drift, the server's time on a refused code, and
+// the visible unlock with Lock now.
 
 /** Waits until the current 30-second step has at least `margin` s left. */
 async function awayFromStepEdge(page: Page, margin = 6): Promise<void> {

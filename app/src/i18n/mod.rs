@@ -7,6 +7,8 @@
 //! other language and the wasm carries neither catalogue nor rust-i18n
 //! (about 20 KB of gzip).
 
+mod wording;
+
 use std::borrow::Cow;
 
 use leptos::prelude::*;
@@ -314,33 +316,41 @@ mod tests {
             );
         }
 
-        // Keys written in the source: `.t("…")`, `.t_with("…"` and
-        // `validation(field, "reason")`.
-        let mut used = std::collections::BTreeSet::new();
-        let mut stack = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src"
-        ))];
+        // Keys written in the source of both crates: every string literal
+        // that starts with a section of the locale files (`"errors.…"`,
+        // `"api.…"`), and `validation.<reason>` for every reason.
+        let sections: std::collections::BTreeSet<&str> = english
+            .iter()
+            .filter_map(|key| key.split('.').next())
+            .collect();
+        let mut used: std::collections::BTreeSet<String> = crate::error::Reason::ALL
+            .iter()
+            .map(|reason| format!("validation.{}", reason.as_str()))
+            .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("src"), root.join("../server/src")];
         while let Some(path) = stack.pop() {
             if path.is_dir() {
                 stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
                 continue;
             }
             let source = std::fs::read_to_string(&path).unwrap();
-            for marker in [".t(\"", ".t_with(\"", "t(lang, \""] {
-                for (at, _) in source.match_indices(marker) {
-                    let rest = &source[at + marker.len()..];
-                    let key = &rest[..rest.find('"').unwrap()];
-                    if key.contains('.') && !key.contains(' ') {
-                        used.insert(key.to_owned());
-                    }
+            // Each quote may open a key: read up to the next quote.
+            for (at, _) in source.match_indices('"') {
+                let rest = &source[at + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let literal = &rest[..end];
+                let is_key = literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+                // A prefix such as `"api."` names no key.
+                if is_key
+                    && !literal.ends_with('.')
+                    && let Some((section, _)) = literal.split_once('.')
+                    && sections.contains(section)
+                {
+                    used.insert(literal.to_owned());
                 }
-            }
-            for (at, _) in source.match_indices("AppError::validation(\"") {
-                // The second argument is the reason: `validation.<reason>`.
-                let mut quoted = source[at..].split('"').skip(1).step_by(2);
-                let (_field, reason) = (quoted.next().unwrap(), quoted.next().unwrap());
-                used.insert(format!("validation.{reason}"));
             }
         }
         assert!(used.len() > 100, "found only {} keys", used.len());

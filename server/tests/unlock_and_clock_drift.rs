@@ -1,7 +1,7 @@
-//! The touches of issue 7 the server decides: how long a password
-//! confirmation keeps sensitive actions unlocked and Lock now; the phone's
-//! clock drift, said once after a code from a neighbouring time step; and
-//! the server's time in a refused code's message.
+//! What the server decides about the unlock and the clock: how long a
+//! password confirmation keeps sensitive actions unlocked and Lock now;
+//! the phone's clock drift, said once after a code from a neighbouring
+//! time step; and the server's time in a refused code's message.
 
 mod common;
 

@@ -1,0 +1,32 @@
+//! The signed-in account, as the dashboard shows it.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::AccountView;
+
+/// The signed-in account, or `Unauthorized`.
+#[server(endpoint = "current_account", protocol = crate::api::Rpc)]
+pub async fn current_account() -> Result<AccountView, AppError> {
+    use crate::server::{tokens, two_factor};
+
+    let super::SignedIn {
+        state,
+        session,
+        account,
+        ..
+    } = super::signed_in().await?;
+    let status = two_factor::status(&state, account.id).await?;
+    let active_tokens = tokens::active_names(&state, account.id).await?;
+    let now = state.clock.now();
+    Ok(AccountView {
+        login: account.login,
+        two_factor_enabled: status.enabled,
+        recovery_codes_left: status.enabled.then_some(status.recovery_codes_left),
+        unlocked_for: session
+            .unlocked_for(now, state.settings.reauth_seconds)
+            .await?,
+        clock_drift: session.take_clock_drift().await?,
+        active_tokens,
+    })
+}

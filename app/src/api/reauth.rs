@@ -1,0 +1,26 @@
+//! The confirm-password pop-up and Lock now.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The confirm-password pop-up: unlocks sensitive actions on this session
+/// for a few minutes. Answers how many seconds.
+#[server(endpoint = "confirm_password", protocol = crate::api::Rpc)]
+pub async fn confirm_password(password: String) -> Result<u32, AppError> {
+    use crate::server::reauth;
+
+    let super::SignedIn {
+        state,
+        session,
+        account,
+        meta,
+    } = super::signed_in().await?;
+    reauth::confirm_password(&state, &session, &account, password, &meta).await
+}
+
+/// Lock now: ends the unlock a password confirmation gave this session.
+#[server(endpoint = "lock_sensitive_actions", protocol = crate::api::Rpc)]
+pub async fn lock_sensitive_actions() -> Result<(), AppError> {
+    super::signed_in().await?.session.lock().await
+}

@@ -1,0 +1,51 @@
+//! View Recovery Codes, generating new ones, and noting a download.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::RecoveryCodes;
+
+/// View Recovery Codes: the current set, used ones marked. Needs a recent
+/// password confirmation.
+#[server(endpoint = "view_recovery_codes", protocol = crate::api::Rpc)]
+pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
+    use crate::server::two_factor::recovery_codes;
+
+    let guard = super::reauthenticated().await?;
+    recovery_codes::view(&guard.state, &guard.account, &guard.meta).await
+}
+
+/// Generate new recovery codes: the old set stops working at once. Other
+/// sessions of the account end; this one continues under a new token, in
+/// the same transaction.
+#[server(endpoint = "regenerate_recovery_codes", protocol = crate::api::Rpc)]
+pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
+    use crate::server::two_factor::recovery_codes;
+
+    let super::SignedIn {
+        state,
+        session,
+        account,
+        meta,
+    } = super::reauthenticated().await?;
+    let codes = recovery_codes::regenerate(&state, &session, &account, &meta).await?;
+    let set_number = codes.set_number;
+    tracing::info!(
+        account_id = account.id,
+        set_number,
+        "recovery codes regenerated"
+    );
+    Ok(codes)
+}
+
+/// The browser saved the codes to a file: worth a line in the activity.
+#[server(endpoint = "note_recovery_codes_downloaded", protocol = crate::api::Rpc)]
+pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
+    use crate::server::events;
+    use crate::types::SecurityEventKind;
+
+    let guard = super::signed_in().await?;
+    let kind = SecurityEventKind::RecoveryCodesDownloaded;
+    let now = guard.state.clock.now();
+    events::record_alone(&guard.state.db, guard.account.id, kind, &guard.meta, now).await
+}

@@ -1,0 +1,46 @@
+//! The second sign-in step's page: who is signing in, and the code or
+//! recovery code that finishes it.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::PendingSignIn;
+
+/// Who is signing in, for the second-step page; `Unauthorized` unless a
+/// sign-in is waiting for its second factor.
+#[server(endpoint = "awaiting_second_factor", protocol = crate::api::Rpc)]
+pub async fn awaiting_second_factor() -> Result<PendingSignIn, AppError> {
+    let session = crate::server::session::from_request().await?;
+    let account = session.pending_account().await?;
+    Ok(PendingSignIn {
+        login: account.login,
+    })
+}
+
+/// The second sign-in step with a code from the authentication app.
+#[server(endpoint = "verify_sign_in_code", output = crate::api::Json)]
+pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
+    use crate::server::sign_in::SecondFactor;
+    finish_sign_in(SecondFactor::Code(&code)).await
+}
+
+/// The second sign-in step with a recovery code (lost phone).
+#[server(endpoint = "verify_recovery_code", output = crate::api::Json)]
+pub async fn verify_recovery_code(recovery_code: String) -> Result<(), AppError> {
+    use crate::server::sign_in::SecondFactor;
+    finish_sign_in(SecondFactor::RecoveryCode(&recovery_code)).await
+}
+
+/// One implementation of the second step: the account comes from the
+/// pending session, never from the request.
+#[cfg(feature = "ssr")]
+async fn finish_sign_in(factor: crate::server::sign_in::SecondFactor<'_>) -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{AppState, session, sign_in};
+
+    let state = AppState::from_context();
+    let session = session::from_request().await?;
+    sign_in::second_factor_step(&state, &session, factor, &RequestMeta::from_context()).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! HTML fragments the server renders for the dashboard's read-only lists
+//! (answered by server functions in `api`, put in place by
+//! `components::ServerHtml`): their view code stays on the server
+//! (docs/wasm-budget.md). Both sides may import this module; the views
+//! themselves exist only on the server.
+
+#[cfg(feature = "ssr")]
+mod activity;
+#[cfg(feature = "ssr")]
+mod tokens;
+
+#[cfg(feature = "ssr")]
+pub use activity::ActivityList;
+#[cfg(feature = "ssr")]
+pub use tokens::TokenTable;
+
+/// What a Revoke button in the tokens table carries: the token's id, for
+/// the Access tokens tab's one click handler.
+pub const REVOKE: &str = "data-revoke";
+
+/// Renders a view to HTML, for a `ServerHtml` panel.
+#[cfg(feature = "ssr")]
+pub fn render(view: impl leptos::prelude::IntoView) -> String {
+    use leptos::prelude::RenderHtml;
+    view.into_view().to_html()
+}

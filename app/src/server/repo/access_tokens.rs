@@ -1,0 +1,151 @@
+//! `access_tokens`: personal access tokens, stored as SHA-256.
+
+use sqlx::{Any, Executor};
+
+use super::Conn;
+use super::accounts::Account;
+use super::two_factor::{StatusRow, status_columns};
+
+/// The condition for a token that still opens the API (neither revoked nor
+/// expired at `$2`), for a query where the token's row is `t`.
+macro_rules! active_token {
+    () => {
+        "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    };
+}
+
+pub struct NewToken<'a> {
+    pub name: &'a str,
+    pub token_hash: Vec<u8>,
+    pub scope: &'static str,
+    pub expires_at: Option<i64>,
+}
+
+/// A token as listed: never its hash.
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub scope: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// What an active token's hash finds: the token, its account and the
+/// account's 2FA status.
+#[derive(sqlx::FromRow)]
+pub struct GrantRow {
+    pub token_id: i64,
+    pub last_used_at: Option<i64>,
+    #[sqlx(flatten)]
+    pub account: Account,
+    #[sqlx(flatten)]
+    pub status: StatusRow,
+}
+
+/// Inserts a token; answers its id.
+pub async fn insert(
+    conn: &mut Conn,
+    account_id: i64,
+    token: &NewToken<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO access_tokens (account_id, name, token_hash, scope, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(token.name)
+    .bind(&token.token_hash)
+    .bind(token.scope)
+    .bind(now)
+    .bind(token.expires_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// The names of the account's active tokens, newest first.
+pub async fn active_names<'c>(
+    db: impl Executor<'c, Database = Any>,
+    account_id: i64,
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(concat!(
+        "SELECT t.name FROM access_tokens t WHERE t.account_id = $1 AND ",
+        active_token!(),
+        " ORDER BY t.id DESC"
+    ))
+    .bind(account_id)
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+/// Every token of the account, newest first.
+pub async fn list<'c>(
+    db: impl Executor<'c, Database = Any>,
+    account_id: i64,
+) -> Result<Vec<TokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, scope, created_at, expires_at, last_used_at, revoked_at
+         FROM access_tokens WHERE account_id = $1 ORDER BY id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Revokes the account's token `id` if it is not already; answers whether
+/// it was revoked now.
+pub async fn revoke(
+    conn: &mut Conn,
+    account_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let revoked = sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(account_id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(revoked == 1)
+}
+
+/// The active token with this hash, its account and status, in one round
+/// trip.
+pub async fn find_active<'c>(
+    db: impl Executor<'c, Database = Any>,
+    token_hash: &[u8],
+    now: i64,
+) -> Result<Option<GrantRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT t.id AS token_id, t.last_used_at, a.id, a.login, a.session_epoch, ",
+        status_columns!(),
+        " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+         WHERE t.token_hash = $1 AND ",
+        active_token!()
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn set_last_used<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! `sessions`: one row per session, found by the SHA-256 of its token.
+//! A row is live while unexpired and of its account's current epoch.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Executor};
+
+use super::Conn;
+use super::accounts::Account;
+
+/// A live session's row, with its account.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    #[sqlx(flatten)]
+    pub account: Account,
+    pub stage: String,
+    pub reauthenticated_at: Option<i64>,
+    pub clock_drift: Option<String>,
+    pub expires_at: i64,
+}
+
+/// The values a session row is written with.
+pub struct Values {
+    pub id_hash: Vec<u8>,
+    pub account_id: i64,
+    pub epoch: i64,
+    pub stage: &'static str,
+    pub reauthenticated_at: Option<i64>,
+    pub clock_drift: Option<&'static str>,
+    pub expires_at: i64,
+}
+
+/// The row as a request read it: a move is made only if it still is.
+pub struct AsRead<'a> {
+    pub id_hash: Vec<u8>,
+    pub stage: &'a str,
+    pub epoch: i64,
+    pub now: i64,
+}
+
+/// The live session of a token hash, with its account.
+pub async fn load<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id_hash: &[u8],
+    now: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.login, a.session_epoch, s.stage, s.reauthenticated_at,
+                s.clock_drift, s.expires_at
+         FROM sessions s
+         JOIN accounts a ON a.id = s.account_id AND a.session_epoch = s.epoch
+         WHERE s.id_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(id_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Moves the idle expiry on to `expires_at` if it is earlier; answers
+/// whether it moved (another request may have moved it or the token).
+pub async fn extend(pool: &AnyPool, id_hash: &[u8], expires_at: i64) -> Result<bool, sqlx::Error> {
+    let extended =
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2 AND expires_at < $1")
+            .bind(expires_at)
+            .bind(id_hash)
+            .execute(pool)
+            .await?
+            .rows_affected();
+    Ok(extended == 1)
+}
+
+/// Moves the row of the token hashed `old_hash` to new values.
+macro_rules! move_row {
+    () => {
+        "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
+             reauthenticated_at = $5, clock_drift = $6, expires_at = $7
+         WHERE id_hash = $8"
+    };
+}
+
+/// `sql` with `values` bound as $1..$7.
+fn with_values<'q>(sql: &'q str, values: &'q Values) -> Query<'q, Any, AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(&values.id_hash)
+        .bind(values.account_id)
+        .bind(values.epoch)
+        .bind(values.stage)
+        .bind(values.reauthenticated_at)
+        .bind(values.clock_drift)
+        .bind(values.expires_at)
+}
+
+pub async fn insert(conn: &mut Conn, values: &Values) -> Result<(), sqlx::Error> {
+    with_values(
+        "INSERT INTO sessions (id_hash, account_id, epoch, stage,
+             reauthenticated_at, clock_drift, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        values,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves whatever row `old_hash` names to `values`; answers whether there
+/// was one.
+pub async fn replace(
+    conn: &mut Conn,
+    old_hash: &[u8],
+    values: &Values,
+) -> Result<bool, sqlx::Error> {
+    let moved = with_values(move_row!(), values)
+        .bind(old_hash)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(moved == 1)
+}
+
+/// Moves the row `was` names to `values` only if it is still as read
+/// (same stage and epoch, unexpired); answers whether it was.
+pub async fn replace_as_read(
+    conn: &mut Conn,
+    was: &AsRead<'_>,
+    values: &Values,
+) -> Result<bool, sqlx::Error> {
+    let moved = with_values(
+        concat!(
+            move_row!(),
+            " AND stage = $9 AND epoch = $10 AND expires_at > $11"
+        ),
+        values,
+    )
+    .bind(&was.id_hash)
+    .bind(was.stage)
+    .bind(was.epoch)
+    .bind(was.now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(moved == 1)
+}
+
+pub async fn forget_reauthentication(pool: &AnyPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET reauthenticated_at = NULL WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn forget_clock_drift(pool: &AnyPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET clock_drift = NULL WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(pool: &AnyPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the rows of dead sessions: expired at `now`, or of an old
+/// epoch. Answers how many went.
+pub async fn delete_dead(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1
+             OR epoch <> (SELECT session_epoch FROM accounts WHERE id = sessions.account_id)",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected())
+}

@@ -1,0 +1,400 @@
+//! Sessions: who is signed in, on this request.
+//!
+//! A session is a row of `sessions`, found by the SHA-256 of a random
+//! 256-bit token that only the client holds (in the cookie, or as an API
+//! bearer token): a copy of the table opens no session. The row names the
+//! account and the account's session epoch when the session began; a row
+//! whose epoch no longer matches the account's is dead, so bumping the
+//! epoch ends every session of an account at once, on every process.
+//!
+//! After a correct password on an account with 2FA the session is only
+//! *pending*: for ten minutes it names the account for the second step,
+//! and nothing else accepts it. Each step (password, second factor,
+//! password confirmation, a 2FA change) moves the session to a new token
+//! in the one statement that writes its new state. A service that changes
+//! the account moves the session in its own transaction (the `*_on`
+//! methods), so a code or a recovery code is never spent without signing
+//! in, and a change never lands without its session.
+//!
+//! Writes happen when they are made, not when the request ends; the cookie
+//! layer (in the server crate) only tells the browser which token this
+//! handle ended with.
+
+mod record;
+
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+
+pub use record::{IDLE_SECONDS, Moved};
+use record::{Record, Replacing, Stage};
+
+use super::AppState;
+use super::bearer::SessionToken;
+use super::db::Db;
+use super::repo::accounts::Account;
+use super::repo::{self, Conn};
+use crate::error::AppError;
+use crate::types::ClockDrift;
+
+/// A pending sign-in must be finished within this time.
+pub const PENDING_SECONDS: i64 = 10 * 60;
+
+/// A used session's expiry moves on at most this often: one write per
+/// session every few minutes, not one per request.
+const EXTEND_EVERY_SECONDS: i64 = 5 * 60;
+
+/// What the client must be told about its token when the request ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CookieChange {
+    Keep,
+    /// The token, and how many seconds the cookie should live.
+    Set(SessionToken, i64),
+    Clear,
+}
+
+/// The request's session: shared by the cookie layer and the handlers.
+#[derive(Clone)]
+pub struct Session(Arc<Shared>);
+
+struct Shared {
+    app: AppState,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// The token the client presented, or the one issued since.
+    token: Option<SessionToken>,
+    /// `None` until looked up; then the live record, if there is one.
+    record: Option<Option<Record>>,
+    cookie: CookieChange,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Session(..)")
+    }
+}
+
+/// Moves the account's session epoch on, so every session but the one the
+/// caller carries on (with the returned epoch, [`Session::continue_on`])
+/// is dead, on every process.
+///
+/// Compare-and-set against the epoch the caller's session carries: if
+/// another change ended this session meanwhile, this one fails instead of
+/// reviving it.
+pub async fn end_other_sessions(conn: &mut Conn, account: &Account) -> Result<i64, AppError> {
+    repo::accounts::bump_session_epoch(conn, account.id, account.session_epoch)
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+impl Session {
+    /// The session of a presented cookie value, or a new, empty one. A
+    /// malformed token is never looked up, and its cookie is cleared.
+    pub fn new(app: &AppState, presented: Option<&str>) -> Self {
+        let token = presented.and_then(SessionToken::parse);
+        let cookie = if presented.is_some() && token.is_none() {
+            tracing::warn!("malformed session token refused");
+            CookieChange::Clear
+        } else {
+            CookieChange::Keep
+        };
+        Self::with(app, token, cookie)
+    }
+
+    /// The session `token` names (an API bearer token, parsed), or a new,
+    /// empty one.
+    pub fn of_token(app: &AppState, token: Option<SessionToken>) -> Self {
+        Self::with(app, token, CookieChange::Keep)
+    }
+
+    fn with(app: &AppState, token: Option<SessionToken>, cookie: CookieChange) -> Self {
+        Self(Arc::new(Shared {
+            app: app.clone(),
+            state: Mutex::new(State {
+                token,
+                record: None,
+                cookie,
+            }),
+        }))
+    }
+
+    /// The token the client holds once this request is done, if any.
+    pub async fn token(&self) -> Option<SessionToken> {
+        self.0.state.lock().await.token.clone()
+    }
+
+    pub async fn cookie_change(&self) -> CookieChange {
+        self.0.state.lock().await.cookie.clone()
+    }
+
+    fn now(&self) -> i64 {
+        self.0.app.clock.now()
+    }
+
+    /// The live record, looked up once per request. A session in use has
+    /// its idle expiry moved on (every few minutes at most), and its cookie
+    /// with it.
+    ///
+    /// The cookie of a token that names no live session is left alone: a
+    /// request still carrying a token that another one has just replaced
+    /// must not clear the new token from the browser. It opens nothing.
+    async fn record(&self, state: &mut State) -> Result<Option<Record>, AppError> {
+        if let Some(record) = &state.record {
+            return Ok(record.clone());
+        }
+        let Some(token) = state.token.clone() else {
+            state.record = Some(None);
+            return Ok(None);
+        };
+        let now = self.now();
+        let db = &self.0.app.db;
+        let row = repo::sessions::load(&db.pool, &token.hash(), now).await?;
+        let mut record = row.map(Record::from_row).transpose()?;
+        if let Some(live) = &mut record
+            && live.stage == Stage::SignedIn
+            && live.expires_at - now < IDLE_SECONDS - EXTEND_EVERY_SECONDS
+        {
+            let _turn = db.write_turn().await;
+            // Not extended: another request moved it on or replaced it.
+            if repo::sessions::extend(&db.pool, &token.hash(), now + IDLE_SECONDS).await? {
+                live.expires_at = now + IDLE_SECONDS;
+                state.cookie = CookieChange::Set(token, IDLE_SECONDS);
+            }
+        }
+        state.record = Some(record.clone());
+        Ok(record)
+    }
+
+    async fn live(&self, stage: Stage) -> Result<Record, AppError> {
+        let mut state = self.0.state.lock().await;
+        self.record(&mut state)
+            .await?
+            .filter(|record| record.stage == stage)
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// Makes a session moved in a transaction that has committed this
+    /// request's session: the client gets its token.
+    pub async fn adopt(&self, moved: Moved) {
+        let max_age = match moved.record.stage {
+            Stage::Pending => PENDING_SECONDS,
+            Stage::SignedIn => IDLE_SECONDS,
+        };
+        let mut state = self.0.state.lock().await;
+        state.cookie = CookieChange::Set(moved.token.clone(), max_age);
+        state.token = Some(moved.token);
+        state.record = Some(Some(moved.record));
+    }
+
+    /// Writes `record` on `conn` under a new token, in place of what the
+    /// presented token names (a fresh sign-in) or, with `stage`, of this
+    /// live session as this request read it.
+    async fn move_on(
+        &self,
+        conn: &mut Conn,
+        record: Record,
+        stage: Option<Stage>,
+    ) -> Result<Moved, AppError> {
+        let was = match stage {
+            Some(stage) => Some(self.live(stage).await?),
+            None => None,
+        };
+        let state = self.0.state.lock().await;
+        let replacing = match (&was, &state.token) {
+            (Some(was), Some(token)) => Replacing::Live(token, was),
+            (Some(_), None) => return Err(AppError::Unauthorized),
+            (None, token) => Replacing::Whatever(token.as_ref()),
+        };
+        record::write(conn, replacing, record, self.now()).await
+    }
+
+    /// `move_on` on a connection of its own, adopted at once.
+    async fn move_alone(&self, record: Record, stage: Option<Stage>) -> Result<(), AppError> {
+        let db = &self.0.app.db;
+        let _turn = db.write_turn().await;
+        let mut conn = db.pool.acquire().await?;
+        let moved = self.move_on(&mut conn, record, stage).await?;
+        self.adopt(moved).await;
+        Ok(())
+    }
+
+    /// Signs `account` in on this session under a new token, on `conn`: a
+    /// token seen before sign-in (by a network observer, or planted) is
+    /// dead.
+    pub async fn sign_in_on(&self, conn: &mut Conn, account: &Account) -> Result<Moved, AppError> {
+        self.move_on(conn, Record::signed_in(account, self.now()), None)
+            .await
+    }
+
+    /// [`Self::sign_in_on`], on its own.
+    pub async fn sign_in(&self, account: &Account) -> Result<(), AppError> {
+        self.move_alone(Record::signed_in(account, self.now()), None)
+            .await
+    }
+
+    /// The password was right; the second factor is still to come. The
+    /// session can do nothing but finish signing in, within ten minutes.
+    pub async fn begin_pending(&self, account: &Account) -> Result<(), AppError> {
+        let record = Record {
+            stage: Stage::Pending,
+            expires_at: self.now() + PENDING_SECONDS,
+            ..Record::signed_in(account, 0)
+        };
+        self.move_alone(record, None).await
+    }
+
+    /// Signs this pending session in under a new token on `conn`, the
+    /// transaction that accepts the factor, noting the code's clock drift
+    /// for the dashboard: the factor is spent if and only if the sign-in
+    /// lands.
+    pub async fn finish_pending_on(
+        &self,
+        conn: &mut Conn,
+        account: &Account,
+        clock_drift: Option<ClockDrift>,
+    ) -> Result<Moved, AppError> {
+        let record = Record {
+            clock_drift,
+            ..Record::signed_in(account, self.now())
+        };
+        self.move_on(conn, record, Some(Stage::Pending)).await
+    }
+
+    /// Carries this signed-in session on under a new token at
+    /// `session_epoch`, on `conn`: the transaction of a change that ended
+    /// the account's other sessions ([`end_other_sessions`]).
+    pub async fn continue_on(
+        &self,
+        conn: &mut Conn,
+        account: &Account,
+        session_epoch: i64,
+    ) -> Result<Moved, AppError> {
+        let account = Account {
+            session_epoch,
+            ..account.clone()
+        };
+        let record = Record::signed_in(&account, self.now());
+        self.move_on(conn, record, Some(Stage::SignedIn)).await
+    }
+
+    /// The signed-in account, or `Unauthorized` (a pending sign-in included).
+    pub async fn current_account(&self) -> Result<Account, AppError> {
+        Ok(self.live(Stage::SignedIn).await?.account)
+    }
+
+    /// The account of a pending sign-in, or `Unauthorized` if there is none
+    /// or it expired.
+    pub async fn pending_account(&self) -> Result<Account, AppError> {
+        Ok(self.live(Stage::Pending).await?.account)
+    }
+
+    /// Records a successful password confirmation on this session, under a
+    /// new token.
+    pub async fn mark_reauthenticated(&self, now: i64) -> Result<(), AppError> {
+        let was = self.live(Stage::SignedIn).await?;
+        let record = Record {
+            reauthenticated_at: Some(now),
+            ..was
+        };
+        self.move_alone(record, Some(Stage::SignedIn)).await
+    }
+
+    /// Sensitive actions need a password confirmation on this very session
+    /// within the last `max_age` seconds.
+    pub async fn require_reauthenticated(&self, now: i64, max_age: i64) -> Result<(), AppError> {
+        self.reauthenticated_at(now, max_age)
+            .await?
+            .map(|_| ())
+            .ok_or(AppError::ReauthRequired)
+    }
+
+    /// When this session last confirmed the password, if that confirmation
+    /// still unlocks sensitive actions: the one rule for the window.
+    async fn reauthenticated_at(&self, now: i64, max_age: i64) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .live(Stage::SignedIn)
+            .await?
+            .reauthenticated_at
+            .filter(|at| *at <= now && now - at <= max_age))
+    }
+
+    /// Seconds left before sensitive actions lock again, or `None` if they
+    /// are locked.
+    pub async fn unlocked_for(&self, now: i64, max_age: i64) -> Result<Option<u32>, AppError> {
+        Ok(self
+            .reauthenticated_at(now, max_age)
+            .await?
+            .map(|at| max_age - (now - at))
+            .filter(|left| *left > 0)
+            .and_then(|left| u32::try_from(left).ok()))
+    }
+
+    /// Lock now: sensitive actions need the password again.
+    pub async fn lock(&self) -> Result<(), AppError> {
+        self.live(Stage::SignedIn).await?;
+        let mut state = self.0.state.lock().await;
+        let Some(token) = state.token.clone() else {
+            return Ok(());
+        };
+        let db = &self.0.app.db;
+        let _turn = db.write_turn().await;
+        repo::sessions::forget_reauthentication(&db.pool, &token.hash()).await?;
+        if let Some(Some(record)) = &mut state.record {
+            record.reauthenticated_at = None;
+        }
+        Ok(())
+    }
+
+    /// The noted clock drift, forgotten as it is read. Only a note that is
+    /// there is removed: every dashboard load would otherwise write.
+    pub async fn take_clock_drift(&self) -> Result<Option<ClockDrift>, AppError> {
+        let drift = self.live(Stage::SignedIn).await?.clock_drift;
+        if drift.is_none() {
+            return Ok(None);
+        }
+        let mut state = self.0.state.lock().await;
+        if let Some(token) = state.token.clone() {
+            let db = &self.0.app.db;
+            let _turn = db.write_turn().await;
+            repo::sessions::forget_clock_drift(&db.pool, &token.hash()).await?;
+            if let Some(Some(record)) = &mut state.record {
+                record.clock_drift = None;
+            }
+        }
+        Ok(drift)
+    }
+
+    /// Ends the session: its row is deleted and the cookie is cleared, so
+    /// the token is refused from now on.
+    pub async fn sign_out(&self) -> Result<(), AppError> {
+        let mut state = self.0.state.lock().await;
+        if let Some(token) = state.token.take() {
+            let db = &self.0.app.db;
+            let _turn = db.write_turn().await;
+            repo::sessions::delete(&db.pool, &token.hash()).await?;
+        }
+        state.record = Some(None);
+        state.cookie = CookieChange::Clear;
+        Ok(())
+    }
+}
+
+/// The request's session, put there by the cookie layer.
+pub async fn from_request() -> Result<Session, AppError> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned())
+        .ok_or_else(|| {
+            tracing::error!("session layer missing");
+            AppError::Internal
+        })
+}
+
+/// Deletes the rows of dead sessions: expired, or ended by a change of the
+/// account's epoch (they are refused already; this only keeps the table
+/// small). Answers how many went.
+pub async fn delete_dead(db: &Db, now: i64) -> Result<u64, AppError> {
+    let _turn = db.write_turn().await;
+    Ok(repo::sessions::delete_dead(&db.pool, now).await?)
+}

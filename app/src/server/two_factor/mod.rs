@@ -1,0 +1,103 @@
+//! Two-factor authentication with an authenticator app, in three parts
+//! with one job each: [`setup`] (set-up, confirmation, disabling), the
+//! [`second_step`] of signing in (the throttle's gate, the replay guard,
+//! codes and recovery codes), and [`recovery_codes`] (viewing,
+//! regenerating, storing). The browser and the API call the same
+//! functions.
+//!
+//! Every change is one transaction that the service begins and commits,
+//! with the session's move written in it: a closed tab or a killed process
+//! leaves the account as before or whole, never half. Every attempt passes
+//! the throttle gate first, which serializes one account's attempts.
+
+mod qr;
+pub mod recovery_codes;
+pub mod second_step;
+pub mod setup;
+
+pub use super::repo::two_factor::Status;
+
+use super::AppState;
+use super::dates::time_of_day;
+use super::db::WriteTx;
+use super::events::{self, RequestMeta};
+use super::throttle::{self, Gate};
+use crate::error::AppError;
+use crate::types::SecurityEventKind;
+
+pub async fn status(state: &AppState, account_id: i64) -> Result<Status, AppError> {
+    Ok(super::repo::two_factor::status(&state.db.pool, account_id).await?)
+}
+
+/// Which attempts the hard cap still lets through.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AtTheCap {
+    Refuse,
+    /// A recovery code may still unlock an account at the cap.
+    LetThrough,
+}
+
+/// The throttle's gate, first in every attempt's transaction: answers the
+/// transaction back and whether a success has failures to clear, or
+/// records and commits the refusal.
+async fn pass_gate(
+    mut tx: WriteTx,
+    account_id: i64,
+    now: i64,
+    at_the_cap: AtTheCap,
+    meta: &RequestMeta,
+) -> Result<(WriteTx, bool), AppError> {
+    match throttle::gate(&mut tx, account_id, now).await? {
+        Gate::Open { failures_on_record } => Ok((tx, failures_on_record)),
+        Gate::Throttled { retry_after } => throttled(tx, account_id, retry_after, meta, now).await,
+        Gate::Capped if at_the_cap == AtTheCap::LetThrough => Ok((tx, true)),
+        Gate::Capped => {
+            tx.commit().await?;
+            Err(AppError::SecondFactorLocked)
+        }
+    }
+}
+
+/// Records a failed attempt (and its event) and commits it before
+/// answering with `error`.
+async fn fail<T>(
+    mut tx: WriteTx,
+    account_id: i64,
+    now: i64,
+    error: AppError,
+    meta: &RequestMeta,
+) -> Result<T, AppError> {
+    throttle::record_failure(&mut tx, account_id, now).await?;
+    let kind = SecurityEventKind::SecondFactorFailed;
+    events::record(&mut tx, account_id, kind, meta, now).await?;
+    tx.commit().await?;
+    tracing::info!(account_id, "second factor refused");
+    Err(error)
+}
+
+/// Refuses an attempt while the throttle holds, and says so in the activity.
+async fn throttled<T>(
+    mut tx: WriteTx,
+    account_id: i64,
+    retry_after: u64,
+    meta: &RequestMeta,
+    now: i64,
+) -> Result<T, AppError> {
+    // One line per window in the activity: a flood of refused attempts must
+    // not push the events that matter out of sight.
+    let kind = SecurityEventKind::SecondFactorThrottled;
+    if !events::happened_since(&mut tx, account_id, kind, now - throttle::WINDOW_SECONDS).await? {
+        events::record(&mut tx, account_id, kind, meta, now).await?;
+    }
+    tx.commit().await?;
+    tracing::warn!(account_id, "second factor throttled");
+    Err(AppError::RateLimited { retry_after })
+}
+
+/// A refused code, with the server's time of day for the person to
+/// compare with the phone's clock.
+fn invalid_code(now: i64) -> AppError {
+    AppError::InvalidCode {
+        server_time: time_of_day(now),
+    }
+}

@@ -1,0 +1,133 @@
+//! Setting up an authenticator app (a pending secret, confirmed by its
+//! first code), and turning 2FA off.
+//!
+//! Confirming moves the secret from `two_factor_setup` to `two_factor` and
+//! stores the recovery codes in one transaction, so 2FA is either off or
+//! on with its codes, never half.
+
+use super::qr::qr_svg;
+use super::recovery_codes::{fresh_set, store_new_set};
+use super::{AtTheCap, fail, invalid_code, pass_gate};
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::server::crypto::Purpose;
+use crate::server::events::{self, RequestMeta};
+use crate::server::repo::{self, accounts::Account};
+use crate::server::session::{self, Session};
+use crate::server::throttle;
+use crate::server::totp::{Code, TotpSecret, step_of};
+use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, SetupChallenge};
+
+/// How long a secret being set up stays valid.
+pub const SETUP_LIFETIME_SECONDS: i64 = 15 * 60;
+
+/// Step 1: a fresh secret, stored sealed as pending (replacing any earlier
+/// pending one), and what the authenticator app needs to add it.
+pub async fn begin(state: &AppState, account: &Account) -> Result<SetupChallenge, AppError> {
+    let secret = TotpSecret::generate();
+    let sealed = state
+        .vault
+        .seal(Purpose::TotpSecret, account.id, secret.as_bytes());
+    let turn = state.db.write_turn().await;
+    repo::two_factor::put_setup(&state.db.pool, account.id, &sealed, state.clock.now()).await?;
+    drop(turn);
+
+    let issuer = &state.settings.issuer;
+    let uri = secret.key_uri(issuer, &account.login);
+    Ok(SetupChallenge {
+        issuer: issuer.clone(),
+        account: account.login.clone(),
+        manual_key: secret.base32_grouped(),
+        qr_svg: qr_svg(&uri)?,
+        expires_in_minutes: (SETUP_LIFETIME_SECONDS / 60) as u32,
+    })
+}
+
+/// Cancelling leaves 2FA as it was.
+pub async fn cancel(state: &AppState, account_id: i64) -> Result<(), AppError> {
+    let _turn = state.db.write_turn().await;
+    repo::two_factor::delete_setup(&state.db.pool, account_id).await?;
+    Ok(())
+}
+
+/// Step 2: the first code from the app proves it holds the secret. In one
+/// transaction the secret becomes active (replacing an earlier one, if the
+/// person is moving to a new phone), ten recovery codes are stored, the
+/// account's other sessions end and this one carries on under a new token.
+///
+/// The matched step is recorded as used: the code that confirmed set-up
+/// cannot also sign in.
+pub async fn confirm(
+    state: &AppState,
+    session: &Session,
+    account: &Account,
+    code_input: &str,
+    meta: &RequestMeta,
+) -> Result<RecoveryCodes, AppError> {
+    let now = state.clock.now();
+    let tx = state.db.begin_write().await?;
+    let (mut tx, failures_on_record) =
+        pass_gate(tx, account.id, now, AtTheCap::Refuse, meta).await?;
+    let code = match Code::parse(code_input) {
+        Ok(code) => code,
+        Err(error) => return fail(tx, account.id, now, error, meta).await,
+    };
+    let Some(pending) = repo::two_factor::pending_setup(&mut tx, account.id).await? else {
+        return Err(AppError::SetupExpired);
+    };
+    if now - pending.created_at > SETUP_LIFETIME_SECONDS {
+        repo::two_factor::delete_setup(&mut *tx, account.id).await?;
+        tx.commit().await?;
+        return Err(AppError::SetupExpired);
+    }
+    let plain = state
+        .vault
+        .open(Purpose::TotpSecret, account.id, &pending.sealed_secret)?;
+    let secret = TotpSecret::from_bytes(plain)?;
+    let Some(step) = secret.matching_step(&code, now) else {
+        return fail(tx, account.id, now, invalid_code(now), meta).await;
+    };
+
+    let set_number =
+        repo::two_factor::activate(&mut tx, account.id, &pending.sealed_secret, step, now).await?;
+    let codes = store_new_set(state, &mut tx, account.id, set_number, now).await?;
+    throttle::record_success(&mut tx, account.id, failures_on_record).await?;
+    let epoch = session::end_other_sessions(&mut tx, account).await?;
+    let kind = SecurityEventKind::TwoFactorEnabled;
+    events::record(&mut tx, account.id, kind, meta, now).await?;
+    let moved = session.continue_on(&mut tx, account, epoch).await?;
+    tx.commit().await?;
+    session.adopt(moved).await;
+
+    let mut value = fresh_set(account, set_number, now, &codes);
+    value.clock_drift = ClockDrift::from_steps(step - step_of(now));
+    Ok(value)
+}
+
+/// Turns 2FA off: the secret, any pending set-up, the codes and the
+/// throttle and replay state go in one transaction, which begins by
+/// locking the account row, as set-up confirmation does: a set-up finishing
+/// in another tab either lands before (and is removed) or finds its pending
+/// secret gone. Other sessions end; this one carries on.
+pub async fn disable(
+    state: &AppState,
+    session: &Session,
+    account: &Account,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let epoch = session::end_other_sessions(&mut tx, account).await?;
+    repo::failures::clear(&mut tx, account.id).await?;
+    if !repo::two_factor::delete(&mut tx, account.id).await? {
+        return Err(AppError::TwoFactorNotEnabled);
+    }
+    repo::two_factor::delete_setup(&mut *tx, account.id).await?;
+    repo::recovery_codes::delete_all(&mut tx, account.id).await?;
+    let kind = SecurityEventKind::TwoFactorDisabled;
+    events::record(&mut tx, account.id, kind, meta, now).await?;
+    let moved = session.continue_on(&mut tx, account, epoch).await?;
+    tx.commit().await?;
+    session.adopt(moved).await;
+    Ok(())
+}
