@@ -478,6 +478,7 @@ on_both_backends!(
 mod review_findings {
     use super::*;
     use app::server::accounts;
+    use app::server::caller::Caller;
     use app::server::events::RequestMeta;
     use app::server::session::Session;
     use app::server::two_factor::{recovery_codes, setup};
@@ -499,12 +500,16 @@ mod review_findings {
         );
         let set_before = app.number("SELECT recovery_set FROM two_factor").await;
 
-        let meta = RequestMeta::default();
         // Any session: the stale change fails before it would move one.
-        let session = Session::new(&app.state, None);
-        let late = recovery_codes::regenerate(&app.state, &session, &stale, &meta).await;
+        let caller = Caller {
+            state: app.state.clone(),
+            session: Session::new(&app.state, None),
+            account: stale,
+            meta: RequestMeta::default(),
+        };
+        let late = recovery_codes::regenerate(&caller).await;
         assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
-        let late = setup::disable(&app.state, &session, &stale, &meta).await;
+        let late = setup::disable(&caller).await;
         assert_eq!(late.err(), Some(app::error::AppError::Unauthorized));
         assert_eq!(
             app.number("SELECT recovery_set FROM two_factor").await,

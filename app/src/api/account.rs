@@ -10,7 +10,7 @@ use crate::types::AccountView;
 pub async fn current_account() -> Result<AccountView, AppError> {
     use crate::server::{tokens, two_factor};
 
-    let super::SignedIn {
+    let crate::server::caller::Caller {
         state,
         session,
         account,

@@ -12,8 +12,8 @@ const ACTIVITY_LINES: i64 = 20;
 /// The latest security events of the account, newest first.
 #[server(endpoint = "security_activity", protocol = crate::api::Rpc)]
 pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
-    let guard = super::signed_in().await?;
-    crate::server::events::latest(&guard.state.db, guard.account.id, ACTIVITY_LINES).await
+    let caller = super::signed_in().await?;
+    crate::server::events::latest(&caller.state.db, caller.account.id, ACTIVITY_LINES).await
 }
 
 /// The same events as the Settings panel shows them: HTML rendered here, in
@@ -22,9 +22,9 @@ pub async fn security_activity() -> Result<Vec<SecurityEvent>, AppError> {
 pub async fn security_activity_html() -> Result<String, AppError> {
     use crate::fragments::{ActivityList, render};
 
-    let guard = super::signed_in().await?;
+    let caller = super::signed_in().await?;
     let events =
-        crate::server::events::latest(&guard.state.db, guard.account.id, ACTIVITY_LINES).await?;
+        crate::server::events::latest(&caller.state.db, caller.account.id, ACTIVITY_LINES).await?;
     let lang = crate::i18n::request_lang();
     Ok(render(view! { <ActivityList events lang /> }))
 }

@@ -17,25 +17,16 @@ pub use transport::{Json, Rpc, action};
 #[cfg(feature = "ssr")]
 mod guard {
     use crate::error::AppError;
-    use crate::server::accounts::Account;
+    use crate::server::caller::Caller;
     use crate::server::events::RequestMeta;
-    use crate::server::session::{self, Session};
-    use crate::server::{AppState, reauth};
-
-    /// What a server function for a signed-in account works with.
-    pub struct SignedIn {
-        pub state: AppState,
-        pub session: Session,
-        pub account: Account,
-        pub meta: RequestMeta,
-    }
+    use crate::server::{AppState, reauth, session};
 
     /// The state, the session and its signed-in account, or `Unauthorized`.
-    pub async fn signed_in() -> Result<SignedIn, AppError> {
+    pub async fn signed_in() -> Result<Caller, AppError> {
         let state = AppState::from_context();
         let session = session::from_request().await?;
         let account = session.current_account().await?;
-        Ok(SignedIn {
+        Ok(Caller {
             state,
             session,
             account,
@@ -45,12 +36,12 @@ mod guard {
 
     /// [`signed_in`], with the password confirmed on this session within
     /// the last few minutes, or `ReauthRequired`.
-    pub async fn reauthenticated() -> Result<SignedIn, AppError> {
-        let signed_in = signed_in().await?;
-        reauth::require(&signed_in.state, &signed_in.session).await?;
-        Ok(signed_in)
+    pub async fn reauthenticated() -> Result<Caller, AppError> {
+        let caller = signed_in().await?;
+        reauth::require(&caller.state, &caller.session).await?;
+        Ok(caller)
     }
 }
 
 #[cfg(feature = "ssr")]
-use guard::{SignedIn, reauthenticated, signed_in};
+use guard::{reauthenticated, signed_in};

@@ -10,13 +10,7 @@ use crate::error::AppError;
 pub async fn confirm_password(password: String) -> Result<u32, AppError> {
     use crate::server::reauth;
 
-    let super::SignedIn {
-        state,
-        session,
-        account,
-        meta,
-    } = super::signed_in().await?;
-    reauth::confirm_password(&state, &session, &account, password, &meta).await
+    reauth::confirm_password(&super::signed_in().await?, password).await
 }
 
 /// Lock now: ends the unlock a password confirmation gave this session.

@@ -11,8 +11,7 @@ use crate::types::RecoveryCodes;
 pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::two_factor::recovery_codes;
 
-    let guard = super::reauthenticated().await?;
-    recovery_codes::view(&guard.state, &guard.account, &guard.meta).await
+    recovery_codes::view(&super::reauthenticated().await?).await
 }
 
 /// Generate new recovery codes: the old set stops working at once. Other
@@ -22,19 +21,10 @@ pub async fn view_recovery_codes() -> Result<RecoveryCodes, AppError> {
 pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::two_factor::recovery_codes;
 
-    let super::SignedIn {
-        state,
-        session,
-        account,
-        meta,
-    } = super::reauthenticated().await?;
-    let codes = recovery_codes::regenerate(&state, &session, &account, &meta).await?;
-    let set_number = codes.set_number;
-    tracing::info!(
-        account_id = account.id,
-        set_number,
-        "recovery codes regenerated"
-    );
+    let caller = super::reauthenticated().await?;
+    let codes = recovery_codes::regenerate(&caller).await?;
+    let (account_id, set_number) = (caller.account.id, codes.set_number);
+    tracing::info!(account_id, set_number, "recovery codes regenerated");
     Ok(codes)
 }
 
@@ -44,8 +34,8 @@ pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
     use crate::server::events;
     use crate::types::SecurityEventKind;
 
-    let guard = super::signed_in().await?;
+    let caller = super::signed_in().await?;
     let kind = SecurityEventKind::RecoveryCodesDownloaded;
-    let now = guard.state.clock.now();
-    events::record_alone(&guard.state.db, guard.account.id, kind, &guard.meta, now).await
+    let now = caller.state.clock.now();
+    events::record_alone(&caller.state.db, caller.account.id, kind, &caller.meta, now).await
 }

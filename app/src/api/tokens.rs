@@ -18,25 +18,25 @@ pub async fn create_access_token(
     use crate::server::tokens;
     use crate::types::TokenScope;
 
-    let guard = super::reauthenticated().await?;
+    let caller = super::reauthenticated().await?;
     let expiry = tokens::parse_expiry(&expires_in_days)?;
     let scope = TokenScope::parse(&scope)
         .ok_or_else(|| AppError::validation("scope", Reason::TokenScope))?;
     tokens::create(
-        &guard.state,
-        &guard.account,
+        &caller.state,
+        &caller.account,
         &name,
         expiry,
         scope,
-        &guard.meta,
+        &caller.meta,
     )
     .await
 }
 
 #[server(endpoint = "list_access_tokens", protocol = crate::api::Rpc)]
 pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
-    let guard = super::signed_in().await?;
-    crate::server::tokens::list(&guard.state, guard.account.id).await
+    let caller = super::signed_in().await?;
+    crate::server::tokens::list(&caller.state, caller.account.id).await
 }
 
 /// The same list as the Access tokens tab shows it: HTML rendered here, in
@@ -45,8 +45,8 @@ pub async fn list_access_tokens() -> Result<Vec<AccessTokenView>, AppError> {
 pub async fn access_tokens_html() -> Result<String, AppError> {
     use crate::fragments::{TokenTable, render};
 
-    let guard = super::signed_in().await?;
-    let tokens = crate::server::tokens::list(&guard.state, guard.account.id).await?;
+    let caller = super::signed_in().await?;
+    let tokens = crate::server::tokens::list(&caller.state, caller.account.id).await?;
     let lang = crate::i18n::request_lang();
     Ok(render(view! { <TokenTable tokens lang /> }))
 }
@@ -54,6 +54,6 @@ pub async fn access_tokens_html() -> Result<String, AppError> {
 /// Revoking takes effect at once and needs no password: it only closes a door.
 #[server(endpoint = "revoke_access_token", protocol = crate::api::Rpc)]
 pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {
-    let guard = super::signed_in().await?;
-    crate::server::tokens::revoke(&guard.state, &guard.account, id, &guard.meta).await
+    let caller = super::signed_in().await?;
+    crate::server::tokens::revoke(&caller.state, &caller.account, id, &caller.meta).await
 }

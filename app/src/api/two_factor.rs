@@ -8,15 +8,15 @@ use crate::types::{RecoveryCodes, SetupChallenge};
 /// Step 1 of 2: a new secret, shown as a QR code and as text.
 #[server(endpoint = "begin_two_factor_setup", protocol = crate::api::Rpc)]
 pub async fn begin_two_factor_setup() -> Result<SetupChallenge, AppError> {
-    let guard = super::reauthenticated().await?;
-    crate::server::two_factor::setup::begin(&guard.state, &guard.account).await
+    let caller = super::reauthenticated().await?;
+    crate::server::two_factor::setup::begin(&caller.state, &caller.account).await
 }
 
 /// Cancelling the wizard before the code verified leaves 2FA as it was.
 #[server(endpoint = "cancel_two_factor_setup", protocol = crate::api::Rpc)]
 pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
-    let guard = super::signed_in().await?;
-    crate::server::two_factor::setup::cancel(&guard.state, guard.account.id).await
+    let caller = super::signed_in().await?;
+    crate::server::two_factor::setup::cancel(&caller.state, caller.account.id).await
 }
 
 /// Next: the code from the app turns 2FA on and returns the recovery codes
@@ -26,14 +26,10 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::two_factor::setup;
 
-    let super::SignedIn {
-        state,
-        session,
-        account,
-        meta,
-    } = super::signed_in().await?;
-    let codes = setup::confirm(&state, &session, &account, &code, &meta).await?;
-    tracing::info!(account_id = account.id, "two-factor authentication enabled");
+    let caller = super::signed_in().await?;
+    let codes = setup::confirm(&caller, &code).await?;
+    let account_id = caller.account.id;
+    tracing::info!(account_id, "two-factor authentication enabled");
     Ok(codes)
 }
 
@@ -44,16 +40,9 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, App
 pub async fn disable_two_factor() -> Result<(), AppError> {
     use crate::server::two_factor::setup;
 
-    let super::SignedIn {
-        state,
-        session,
-        account,
-        meta,
-    } = super::reauthenticated().await?;
-    setup::disable(&state, &session, &account, &meta).await?;
-    tracing::info!(
-        account_id = account.id,
-        "two-factor authentication disabled"
-    );
+    let caller = super::reauthenticated().await?;
+    setup::disable(&caller).await?;
+    let account_id = caller.account.id;
+    tracing::info!(account_id, "two-factor authentication disabled");
     Ok(())
 }

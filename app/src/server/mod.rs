@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod bearer;
+pub mod caller;
 pub mod clock;
 pub mod crypto;
 pub mod dates;

@@ -2,8 +2,9 @@
 //! actions on this session for a few minutes.
 
 use super::AppState;
-use super::accounts::{self, Account};
-use super::events::{self, RequestMeta};
+use super::accounts;
+use super::caller::Caller;
+use super::events;
 use super::password::Verified;
 use super::session::Session;
 use super::throttle;
@@ -15,13 +16,8 @@ use crate::validation::validate_offered_password;
 /// is unlocked and the answer is for how many seconds. Wrong ones are
 /// recorded, and five in the throttle's window refuse the pop-up for a
 /// while: a stolen session cannot guess the password at leisure.
-pub async fn confirm_password(
-    state: &AppState,
-    session: &Session,
-    account: &Account,
-    password: String,
-    meta: &RequestMeta,
-) -> Result<u32, AppError> {
+pub async fn confirm_password(caller: &Caller, password: String) -> Result<u32, AppError> {
+    let (state, session, account, meta) = caller.parts();
     validate_offered_password(&password)?;
     let now = state.clock.now();
     let throttled = throttle::password_confirmation_retry_after(&state.db, account.id, now).await?;

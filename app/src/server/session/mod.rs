@@ -31,7 +31,7 @@ use record::{Record, Replacing, Stage};
 
 use super::AppState;
 use super::bearer::SessionToken;
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::repo::accounts::Account;
 use super::repo::{self, Conn};
 use crate::error::AppError;
@@ -277,6 +277,21 @@ impl Session {
         };
         let record = Record::signed_in(&account, self.now());
         self.move_on(conn, record, Some(Stage::SignedIn)).await
+    }
+
+    /// [`Self::continue_on`] in `tx`, which is then committed: the change
+    /// and this session's move land together, and the client gets its new
+    /// token.
+    pub async fn continue_and_commit(
+        &self,
+        mut tx: WriteTx,
+        account: &Account,
+        session_epoch: i64,
+    ) -> Result<(), AppError> {
+        let moved = self.continue_on(&mut tx, account, session_epoch).await?;
+        tx.commit().await?;
+        self.adopt(moved).await;
+        Ok(())
     }
 
     /// The signed-in account, or `Unauthorized` (a pending sign-in included).

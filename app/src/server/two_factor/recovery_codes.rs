@@ -3,13 +3,14 @@
 
 use crate::error::AppError;
 use crate::server::AppState;
+use crate::server::caller::Caller;
 use crate::server::crypto::Purpose;
 use crate::server::dates::{date_of, date_time_of};
-use crate::server::events::{self, RequestMeta};
+use crate::server::events;
 use crate::server::recovery::{self, RecoveryCode};
 use crate::server::repo::recovery_codes::NewCode;
 use crate::server::repo::{self, Conn, accounts::Account};
-use crate::server::session::{self, Session};
+use crate::server::session;
 use crate::types::{RecoveryCodeEntry, RecoveryCodes, SecurityEventKind};
 
 /// Replaces the account's recovery codes with a new set, on `conn` (the
@@ -60,11 +61,8 @@ pub(super) fn fresh_set(
 }
 
 /// The current set, used codes included, for "View Recovery Codes".
-pub async fn view(
-    state: &AppState,
-    account: &Account,
-    meta: &RequestMeta,
-) -> Result<RecoveryCodes, AppError> {
+pub async fn view(caller: &Caller) -> Result<RecoveryCodes, AppError> {
+    let (state, _, account, meta) = caller.parts();
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     // The write first: on SQLite a deferred transaction that reads before
@@ -103,12 +101,8 @@ pub async fn view(
 /// working the moment the new ones exist. The row lock on `two_factor`
 /// makes concurrent regenerations take turns; the last one wins whole.
 /// Other sessions end; this one carries on.
-pub async fn regenerate(
-    state: &AppState,
-    session: &Session,
-    account: &Account,
-    meta: &RequestMeta,
-) -> Result<RecoveryCodes, AppError> {
+pub async fn regenerate(caller: &Caller) -> Result<RecoveryCodes, AppError> {
+    let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     // The account row first, as every other 2FA change takes it: one lock
@@ -120,8 +114,6 @@ pub async fn regenerate(
     let codes = store_new_set(state, &mut tx, account.id, set_number, now).await?;
     let kind = SecurityEventKind::RecoveryCodesRegenerated;
     events::record(&mut tx, account.id, kind, meta, now).await?;
-    let moved = session.continue_on(&mut tx, account, epoch).await?;
-    tx.commit().await?;
-    session.adopt(moved).await;
+    session.continue_and_commit(tx, account, epoch).await?;
     Ok(fresh_set(account, set_number, now, &codes))
 }

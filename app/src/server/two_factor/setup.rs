@@ -10,10 +10,11 @@ use super::recovery_codes::{fresh_set, store_new_set};
 use super::{AtTheCap, fail, invalid_code, pass_gate};
 use crate::error::AppError;
 use crate::server::AppState;
+use crate::server::caller::Caller;
 use crate::server::crypto::Purpose;
-use crate::server::events::{self, RequestMeta};
+use crate::server::events;
 use crate::server::repo::{self, accounts::Account};
-use crate::server::session::{self, Session};
+use crate::server::session;
 use crate::server::throttle;
 use crate::server::totp::{Code, TotpSecret, step_of};
 use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, SetupChallenge};
@@ -57,13 +58,8 @@ pub async fn cancel(state: &AppState, account_id: i64) -> Result<(), AppError> {
 ///
 /// The matched step is recorded as used: the code that confirmed set-up
 /// cannot also sign in.
-pub async fn confirm(
-    state: &AppState,
-    session: &Session,
-    account: &Account,
-    code_input: &str,
-    meta: &RequestMeta,
-) -> Result<RecoveryCodes, AppError> {
+pub async fn confirm(caller: &Caller, code_input: &str) -> Result<RecoveryCodes, AppError> {
+    let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
     let (mut tx, failures_on_record) =
@@ -95,9 +91,7 @@ pub async fn confirm(
     let epoch = session::end_other_sessions(&mut tx, account).await?;
     let kind = SecurityEventKind::TwoFactorEnabled;
     events::record(&mut tx, account.id, kind, meta, now).await?;
-    let moved = session.continue_on(&mut tx, account, epoch).await?;
-    tx.commit().await?;
-    session.adopt(moved).await;
+    session.continue_and_commit(tx, account, epoch).await?;
 
     let mut value = fresh_set(account, set_number, now, &codes);
     value.clock_drift = ClockDrift::from_steps(step - step_of(now));
@@ -109,12 +103,8 @@ pub async fn confirm(
 /// locking the account row, as set-up confirmation does: a set-up finishing
 /// in another tab either lands before (and is removed) or finds its pending
 /// secret gone. Other sessions end; this one carries on.
-pub async fn disable(
-    state: &AppState,
-    session: &Session,
-    account: &Account,
-    meta: &RequestMeta,
-) -> Result<(), AppError> {
+pub async fn disable(caller: &Caller) -> Result<(), AppError> {
+    let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     let epoch = session::end_other_sessions(&mut tx, account).await?;
@@ -126,8 +116,6 @@ pub async fn disable(
     repo::recovery_codes::delete_all(&mut tx, account.id).await?;
     let kind = SecurityEventKind::TwoFactorDisabled;
     events::record(&mut tx, account.id, kind, meta, now).await?;
-    let moved = session.continue_on(&mut tx, account, epoch).await?;
-    tx.commit().await?;
-    session.adopt(moved).await;
+    session.continue_and_commit(tx, account, epoch).await?;
     Ok(())
 }
