@@ -21,6 +21,7 @@
 //! handle ended with.
 
 mod record;
+mod unlock;
 
 use std::sync::Arc;
 
@@ -303,63 +304,6 @@ impl Session {
     /// or it expired.
     pub async fn pending_account(&self) -> Result<Account, AppError> {
         Ok(self.live(Stage::Pending).await?.account)
-    }
-
-    /// Records a successful password confirmation on this session, under a
-    /// new token.
-    pub async fn mark_reauthenticated(&self, now: i64) -> Result<(), AppError> {
-        let was = self.live(Stage::SignedIn).await?;
-        let record = Record {
-            reauthenticated_at: Some(now),
-            ..was
-        };
-        self.move_alone(record, Some(Stage::SignedIn)).await
-    }
-
-    /// Sensitive actions need a password confirmation on this very session
-    /// within the last `max_age` seconds.
-    pub async fn require_reauthenticated(&self, now: i64, max_age: i64) -> Result<(), AppError> {
-        self.reauthenticated_at(now, max_age)
-            .await?
-            .map(|_| ())
-            .ok_or(AppError::ReauthRequired)
-    }
-
-    /// When this session last confirmed the password, if that confirmation
-    /// still unlocks sensitive actions: the one rule for the window.
-    async fn reauthenticated_at(&self, now: i64, max_age: i64) -> Result<Option<i64>, AppError> {
-        Ok(self
-            .live(Stage::SignedIn)
-            .await?
-            .reauthenticated_at
-            .filter(|at| *at <= now && now - at <= max_age))
-    }
-
-    /// Seconds left before sensitive actions lock again, or `None` if they
-    /// are locked.
-    pub async fn unlocked_for(&self, now: i64, max_age: i64) -> Result<Option<u32>, AppError> {
-        Ok(self
-            .reauthenticated_at(now, max_age)
-            .await?
-            .map(|at| max_age - (now - at))
-            .filter(|left| *left > 0)
-            .and_then(|left| u32::try_from(left).ok()))
-    }
-
-    /// Lock now: sensitive actions need the password again.
-    pub async fn lock(&self) -> Result<(), AppError> {
-        self.live(Stage::SignedIn).await?;
-        let mut state = self.0.state.lock().await;
-        let Some(token) = state.token.clone() else {
-            return Ok(());
-        };
-        let db = &self.0.app.db;
-        let _turn = db.write_turn().await;
-        repo::sessions::forget_reauthentication(&db.pool, &token.hash()).await?;
-        if let Some(Some(record)) = &mut state.record {
-            record.reauthenticated_at = None;
-        }
-        Ok(())
     }
 
     /// The noted clock drift, forgotten as it is read. Only a note that is
