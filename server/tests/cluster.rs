@@ -77,7 +77,7 @@ async fn a_session_made_on_one_process_is_valid_and_ended_on_the_other() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["login"], "shared");
 
-    assert_eq!(on_b.call("sign_out", &[]).await.status, 200);
+    assert_eq!(on_b.status_of("sign_out", &[]).await, 200);
     let reply = on_a.call("current_account", &[]).await;
     assert_eq!(reply.status, 401, "signed out on B, still valid on A");
 }

@@ -137,15 +137,15 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
         client
             .call("sign_in", &[("login", &login), ("password", PASSWORD)])
             .await;
-        assert_eq!(client.call("awaiting_second_factor", &[]).await.status, 200);
-        assert_eq!(client.call("current_account", &[]).await.status, 401);
+        assert_eq!(client.status_of("awaiting_second_factor", &[]).await, 200);
+        assert_eq!(client.status_of("current_account", &[]).await, 401);
     }
     if let Some(login) = disabled {
         let mut client = server.client();
         client
             .call("sign_in", &[("login", &login), ("password", PASSWORD)])
             .await;
-        assert_eq!(client.call("current_account", &[]).await.status, 200);
+        assert_eq!(client.status_of("current_account", &[]).await, 200);
     }
 }
 

@@ -7,8 +7,7 @@ use common::{Backend, PASSWORD, USER_AGENT, oathtool_code, spawn};
 
 async fn viewing_needs_a_fresh_confirmation_and_marks_used_codes(backend: Backend) {
     let app = spawn(backend).await;
-    let mut client = app.signed_up("ana", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut client).await;
+    let (mut client, enabled) = app.with_two_factor("ana").await;
     app.state.clock.advance(301);
     let stale = client.call("view_recovery_codes", &[]).await;
     assert_eq!(stale.status, 403, "{}", stale.body);
@@ -46,13 +45,12 @@ async fn viewing_needs_a_fresh_confirmation_and_marks_used_codes(backend: Backen
             &[("recovery_code", &enabled.codes[3])],
         )
         .await;
-    assert_eq!(other.call("view_recovery_codes", &[]).await.status, 403);
+    assert_eq!(other.status_of("view_recovery_codes", &[]).await, 403);
 }
 
 async fn regenerating_replaces_the_whole_set(backend: Backend) {
     let app = spawn(backend).await;
-    let mut client = app.signed_up("bob", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut client).await;
+    let (mut client, enabled) = app.with_two_factor("bob").await;
     let mut other = app.password_step("bob").await;
     other
         .call(
@@ -60,11 +58,11 @@ async fn regenerating_replaces_the_whole_set(backend: Backend) {
             &[("recovery_code", &enabled.codes[0])],
         )
         .await;
-    assert_eq!(other.call("current_account", &[]).await.status, 200);
+    assert_eq!(other.status_of("current_account", &[]).await, 200);
 
     app.state.clock.advance(301);
     assert_eq!(
-        client.call("regenerate_recovery_codes", &[]).await.status,
+        client.status_of("regenerate_recovery_codes", &[]).await,
         403
     );
     client
@@ -81,9 +79,9 @@ async fn regenerating_replaces_the_whole_set(backend: Backend) {
         before, client.cookie,
         "this session continues under a new id"
     );
-    assert_eq!(client.call("current_account", &[]).await.status, 200);
+    assert_eq!(client.status_of("current_account", &[]).await, 200);
     assert_eq!(
-        other.call("current_account", &[]).await.status,
+        other.status_of("current_account", &[]).await,
         401,
         "other sessions end"
     );
@@ -104,8 +102,7 @@ async fn regenerating_replaces_the_whole_set(backend: Backend) {
 
 async fn concurrent_regenerations_leave_exactly_one_set(backend: Backend) {
     let app = spawn(backend).await;
-    let mut first = app.signed_up("cyd", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut first).await;
+    let (mut first, enabled) = app.with_two_factor("cyd").await;
     let mut second = app.password_step("cyd").await;
     second
         .call(
@@ -205,7 +202,7 @@ async fn disabling_removes_every_trace_and_needs_the_password(backend: Backend) 
         .call("sign_in", &[("login", "dee"), ("password", PASSWORD)])
         .await;
     assert_eq!(signed.header("location"), Some("/"));
-    assert_eq!(fresh.call("current_account", &[]).await.status, 200);
+    assert_eq!(fresh.status_of("current_account", &[]).await, 200);
     // The session was re-issued, so the old confirmation is gone too.
     assert_eq!(
         client.call("disable_two_factor", &[]).await.json()["error"],
@@ -230,9 +227,8 @@ async fn disabling_during_a_set_up_elsewhere_leaves_no_half_state(backend: Backe
     // Tab B signs in with a recovery code and starts moving to a new phone.
     assert_eq!(
         tab_a
-            .call("confirm_password", &[("password", PASSWORD)])
-            .await
-            .status,
+            .status_of("confirm_password", &[("password", PASSWORD)])
+            .await,
         200
     );
     let view = tab_a.call("view_recovery_codes", &[]).await;
@@ -251,7 +247,7 @@ async fn disabling_during_a_set_up_elsewhere_leaves_no_half_state(backend: Backe
     tab_a
         .call("confirm_password", &[("password", PASSWORD)])
         .await;
-    assert_eq!(tab_a.call("disable_two_factor", &[]).await.status, 200);
+    assert_eq!(tab_a.status_of("disable_two_factor", &[]).await, 200);
     // Tab B's session ended with the disable; even replayed with a fresh
     // session, the pending secret is gone.
     let late = tab_b
@@ -316,11 +312,11 @@ async fn the_security_activity_lists_every_event_newest_first(backend: Backend) 
         .await;
     let enabled = app.enable_two_factor(&mut client).await;
     // Enabling re-issued the session: sensitive actions need a new confirmation.
-    assert_eq!(client.call("view_recovery_codes", &[]).await.status, 403);
+    assert_eq!(client.status_of("view_recovery_codes", &[]).await, 403);
     client
         .call("confirm_password", &[("password", PASSWORD)])
         .await;
-    assert_eq!(client.call("view_recovery_codes", &[]).await.status, 200);
+    assert_eq!(client.status_of("view_recovery_codes", &[]).await, 200);
     client.call("note_recovery_codes_downloaded", &[]).await;
     let fresh = client.call("regenerate_recovery_codes", &[]).await.codes();
     app.state.clock.advance(30);
@@ -495,7 +491,7 @@ mod review_findings {
             .call("confirm_password", &[("password", PASSWORD)])
             .await;
         assert_eq!(
-            client.call("regenerate_recovery_codes", &[]).await.status,
+            client.status_of("regenerate_recovery_codes", &[]).await,
             200
         );
         let set_before = app.number("SELECT recovery_set FROM two_factor").await;
@@ -532,13 +528,12 @@ mod review_findings {
             .await;
         assert_eq!(reply.status, 429, "{}", reply.body);
         assert!(reply.header("retry-after").is_some());
-        assert_eq!(client.call("begin_two_factor_setup", &[]).await.status, 403);
+        assert_eq!(client.status_of("begin_two_factor_setup", &[]).await, 403);
         app.state.clock.advance(300);
         assert_eq!(
             client
-                .call("confirm_password", &[("password", PASSWORD)])
-                .await
-                .status,
+                .status_of("confirm_password", &[("password", PASSWORD)])
+                .await,
             200
         );
     }

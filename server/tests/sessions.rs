@@ -77,7 +77,7 @@ async fn a_forged_cookie_is_refused(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.client();
     client.cookie = Some("twofold=AAAAAAAAAAAAAAAAAAAAAA".into());
-    assert_eq!(client.call("current_account", &[]).await.status, 401);
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
 }
 
 /// Another site on this host may set a cookie that is not ASCII; browsers
@@ -128,11 +128,11 @@ async fn sign_in_issues_a_new_session_id_and_the_old_one_dies(backend: Backend) 
     assert_eq!(reply.status, 200, "{}", reply.body);
     let after = client.cookie.clone().unwrap();
     assert_ne!(before, after, "sign-in must cycle the session id");
-    assert_eq!(client.call("current_account", &[]).await.status, 200);
+    assert_eq!(client.status_of("current_account", &[]).await, 200);
 
     let mut old = app.client();
     old.cookie = Some(before);
-    assert_eq!(old.call("current_account", &[]).await.status, 401);
+    assert_eq!(old.status_of("current_account", &[]).await, 401);
 }
 
 async fn sign_out_kills_the_session_server_side(backend: Backend) {
@@ -148,7 +148,7 @@ async fn sign_out_kills_the_session_server_side(backend: Backend) {
     // Replaying the old cookie (as a thief holding it would) gets nothing.
     let mut replay = app.client();
     replay.cookie = Some(cookie);
-    assert_eq!(replay.call("current_account", &[]).await.status, 401);
+    assert_eq!(replay.status_of("current_account", &[]).await, 401);
     assert_eq!(replay.get("/").await.status, 302);
 }
 
@@ -248,7 +248,7 @@ async fn expired_session_rows_are_deleted(backend: Backend) {
         stored_hashes(&app).await,
         vec![Sha256::digest(token.as_bytes()).to_vec()]
     );
-    assert_eq!(live.call("current_account", &[]).await.status, 200);
+    assert_eq!(live.status_of("current_account", &[]).await, 200);
 }
 
 /// Makes every write of a session row fail (a fault inside the database),
@@ -284,8 +284,7 @@ async fn refuse_session_writes(app: &TestApp, refuse: bool) {
 
 async fn a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written(backend: Backend) {
     let app = spawn(backend).await;
-    let mut client = app.signed_up("quin", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut client).await;
+    let (mut client, enabled) = app.with_two_factor("quin").await;
     let mut pending = app.password_step("quin").await;
     let form = [("recovery_code", enabled.codes[0].as_str())];
 
@@ -306,8 +305,7 @@ async fn a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written(backend
 
 async fn a_change_is_not_made_when_the_session_cannot_be_carried_on(backend: Backend) {
     let app = spawn(backend).await;
-    let mut client = app.signed_up("rosa", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut client).await;
+    let (mut client, enabled) = app.with_two_factor("rosa").await;
     let reply = client
         .call("confirm_password", &[("password", PASSWORD)])
         .await;
@@ -328,8 +326,7 @@ async fn a_change_is_not_made_when_the_session_cannot_be_carried_on(backend: Bac
 /// other is refused and spends nothing.
 async fn one_pending_sign_in_is_finished_once(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("sami", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("sami").await;
     app.state.clock.advance(30);
     let code = oathtool_code(&enabled.key, app.now());
     let mut unused = 10;

@@ -143,7 +143,7 @@ async fn expired_and_revoked_tokens_are_refused_at_once(backend: Backend) {
     assert_eq!(get_account(&app, &forever).await.status, 200);
 
     // The week also ended the dashboard's session (12 hours idle).
-    assert_eq!(client.call("list_access_tokens", &[]).await.status, 401);
+    assert_eq!(client.status_of("list_access_tokens", &[]).await, 401);
     let mut client = app.password_step("pat.end").await;
     let revoked = client
         .call("revoke_access_token", &[("id", &id.to_string())])

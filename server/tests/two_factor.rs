@@ -1,9 +1,9 @@
-//! Two-factor set-up and sign-in with the second factor (issue 3, and
-//! SECURITY.md cases 1-7, 10-12).
+//! Two-factor set-up and sign-in with the second factor (SECURITY.md
+//! cases 1-7, 10-12).
 
 mod common;
 
-use common::{Backend, PASSWORD, oathtool_code, spawn};
+use common::{Backend, PASSWORD, Reply, TestApp, oathtool_code, spawn};
 
 async fn setup_needs_a_recent_password_confirmation(backend: Backend) {
     let app = spawn(backend).await;
@@ -18,14 +18,13 @@ async fn setup_needs_a_recent_password_confirmation(backend: Backend) {
         .await;
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.json()["error"], "incorrect_password");
-    assert_eq!(client.call("begin_two_factor_setup", &[]).await.status, 403);
+    assert_eq!(client.status_of("begin_two_factor_setup", &[]).await, 403);
 
     let before = client.cookie.clone();
     assert_eq!(
         client
-            .call("confirm_password", &[("password", PASSWORD)])
-            .await
-            .status,
+            .status_of("confirm_password", &[("password", PASSWORD)])
+            .await,
         200
     );
     assert_ne!(
@@ -37,7 +36,7 @@ async fn setup_needs_a_recent_password_confirmation(backend: Backend) {
 
     // The confirmation lasts five minutes.
     app.state.clock.advance(301);
-    assert_eq!(client.call("begin_two_factor_setup", &[]).await.status, 403);
+    assert_eq!(client.status_of("begin_two_factor_setup", &[]).await, 403);
 }
 
 async fn the_wizard_shows_the_key_and_a_qr_code(backend: Backend) {
@@ -73,13 +72,7 @@ async fn the_wizard_shows_the_key_and_a_qr_code(backend: Backend) {
 async fn a_verified_code_enables_two_factor_with_ten_recovery_codes(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.signed_up("carla", PASSWORD).await;
-    client
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
-    let key = client.call("begin_two_factor_setup", &[]).await.json()["manual_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = client.begin_setup().await;
 
     let wrong_code = common::a_wrong_code(&oathtool_code(&key, app.now()));
     let wrong = client
@@ -114,17 +107,8 @@ async fn a_verified_code_enables_two_factor_with_ten_recovery_codes(backend: Bac
 async fn cancelled_or_expired_setup_leaves_two_factor_off(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.signed_up("dora", PASSWORD).await;
-    client
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
-    let key = client.call("begin_two_factor_setup", &[]).await.json()["manual_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        client.call("cancel_two_factor_setup", &[]).await.status,
-        200
-    );
+    let key = client.begin_setup().await;
+    assert_eq!(client.status_of("cancel_two_factor_setup", &[]).await, 200);
     let reply = client
         .call(
             "confirm_two_factor_setup",
@@ -134,13 +118,7 @@ async fn cancelled_or_expired_setup_leaves_two_factor_off(backend: Backend) {
     assert_eq!(reply.status, 409, "{}", reply.body);
     assert_eq!(reply.json()["error"], "setup_expired");
 
-    client
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
-    let key = client.call("begin_two_factor_setup", &[]).await.json()["manual_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = client.begin_setup().await;
     app.state.clock.advance(15 * 60 + 1);
     let reply = client
         .call(
@@ -157,8 +135,7 @@ async fn cancelled_or_expired_setup_leaves_two_factor_off(backend: Backend) {
 
 async fn a_pending_sign_in_grants_nothing_until_the_code(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("eli", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("eli").await;
 
     let mut client = app.client();
     let reply = client
@@ -169,15 +146,14 @@ async fn a_pending_sign_in_grants_nothing_until_the_code(backend: Backend) {
     let pending_cookie = client.cookie.clone().unwrap();
 
     // Nothing that needs an account answers a pending session.
-    assert_eq!(client.call("current_account", &[]).await.status, 401);
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
     assert_eq!(
         client
-            .call("confirm_password", &[("password", PASSWORD)])
-            .await
-            .status,
+            .status_of("confirm_password", &[("password", PASSWORD)])
+            .await,
         401
     );
-    assert_eq!(client.call("begin_two_factor_setup", &[]).await.status, 401);
+    assert_eq!(client.status_of("begin_two_factor_setup", &[]).await, 401);
     assert_eq!(client.get("/").await.status, 302);
     assert_eq!(
         client.call("awaiting_second_factor", &[]).await.json()["login"],
@@ -209,29 +185,17 @@ async fn a_pending_sign_in_grants_nothing_until_the_code(backend: Backend) {
 
     let mut old = app.client();
     old.cookie = Some(pending_cookie);
-    assert_eq!(
-        old.call("verify_sign_in_code", &[("code", &code)])
-            .await
-            .status,
-        401
-    );
+    assert_eq!(old.code_status(&code).await, 401);
 }
 
 async fn a_code_is_accepted_once_and_never_after_a_later_one(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("fay", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("fay").await;
     app.state.clock.advance(60);
     let code = oathtool_code(&enabled.key, app.now());
 
     let mut first = app.password_step("fay").await;
-    assert_eq!(
-        first
-            .call("verify_sign_in_code", &[("code", &code)])
-            .await
-            .status,
-        200
-    );
+    assert_eq!(first.code_status(&code).await, 200);
 
     let mut second = app.password_step("fay").await;
     let replay = second.call("verify_sign_in_code", &[("code", &code)]).await;
@@ -243,19 +207,12 @@ async fn a_code_is_accepted_once_and_never_after_a_later_one(backend: Backend) {
     assert_eq!(replay.body, wrong.body);
     // The previous step's code is inside the window but older than the last used one.
     let older = oathtool_code(&enabled.key, app.now() - 30);
-    assert_eq!(
-        second
-            .call("verify_sign_in_code", &[("code", &older)])
-            .await
-            .status,
-        401
-    );
+    assert_eq!(second.code_status(&older).await, 401);
 }
 
 async fn five_failures_throttle_across_fresh_sign_ins(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("gus", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("gus").await;
     app.state.clock.advance(30);
 
     for attempt in 0..5 {
@@ -312,26 +269,24 @@ async fn malformed_codes_never_pass_and_count_as_failures(backend: Backend) {
     );
     let missing = client.call("verify_sign_in_code", &[]).await;
     assert_eq!(missing.status, 400);
-    assert_eq!(client.call("current_account", &[]).await.status, 401);
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
 }
 
-async fn twenty_parallel_uses_of_one_code_succeed_once(backend: Backend) {
-    let app = spawn(backend).await;
-    let mut owner = app.signed_up("ivy", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
-    app.state.clock.advance(30);
+/// Twenty pending sign-ins of `login` send `form` to `function` at once;
+/// exactly one may succeed. Answers every reply.
+async fn twenty_at_once(
+    app: &TestApp,
+    login: &str,
+    function: &str,
+    form: &[(&str, &str)],
+) -> Vec<Reply> {
     let mut clients = Vec::new();
     for _ in 0..20 {
-        clients.push(app.password_step("ivy").await);
+        clients.push(app.password_step(login).await);
     }
-    let code = oathtool_code(&enabled.key, app.now());
-    let form = [("code", code.as_str())];
-    let replies = futures::future::join_all(
-        clients
-            .iter_mut()
-            .map(|client| client.call("verify_sign_in_code", &form)),
-    )
-    .await;
+    let replies =
+        futures::future::join_all(clients.iter_mut().map(|client| client.call(function, form)))
+            .await;
     let successes = replies.iter().filter(|r| r.status == 200).count();
     assert_eq!(
         successes,
@@ -339,37 +294,28 @@ async fn twenty_parallel_uses_of_one_code_succeed_once(backend: Backend) {
         "{:?}",
         replies.iter().map(|r| r.status).collect::<Vec<_>>()
     );
+    replies
+}
+
+async fn twenty_parallel_uses_of_one_code_succeed_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let (_, enabled) = app.with_two_factor("ivy").await;
+    app.state.clock.advance(30);
+    let code = oathtool_code(&enabled.key, app.now());
+    let replies = twenty_at_once(&app, "ivy", "verify_sign_in_code", &[("code", &code)]).await;
     assert!(replies.iter().all(|r| [200, 401, 429].contains(&r.status)));
 }
 
 async fn twenty_parallel_uses_of_one_recovery_code_succeed_once(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("jon", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
-    let mut clients = Vec::new();
-    for _ in 0..20 {
-        clients.push(app.password_step("jon").await);
-    }
+    let (_, enabled) = app.with_two_factor("jon").await;
     let form = [("recovery_code", enabled.codes[3].as_str())];
-    let replies = futures::future::join_all(
-        clients
-            .iter_mut()
-            .map(|client| client.call("verify_recovery_code", &form)),
-    )
-    .await;
-    let successes = replies.iter().filter(|r| r.status == 200).count();
-    assert_eq!(
-        successes,
-        1,
-        "{:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
+    twenty_at_once(&app, "jon", "verify_recovery_code", &form).await;
 }
 
 async fn a_recovery_code_signs_in_once(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("kai", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("kai").await;
 
     let mut client = app.password_step("kai").await;
     // Typed in capitals with spaces instead of dashes.
@@ -397,13 +343,12 @@ async fn a_recovery_code_signs_in_once(backend: Backend) {
         .call("verify_recovery_code", &[("recovery_code", "not-a-code")])
         .await;
     assert_eq!(malformed.status, 400);
-    assert_eq!(again.call("current_account", &[]).await.status, 401);
+    assert_eq!(again.status_of("current_account", &[]).await, 401);
 }
 
 async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("lia", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("lia").await;
     sqlx::query("UPDATE accounts SET second_factor_failures = 100 WHERE login_key = 'lia'")
         .execute(&app.state.db.pool)
         .await
@@ -425,19 +370,12 @@ async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
     let mut later = app.password_step("lia").await;
     app.state.clock.advance(30);
     let code = oathtool_code(&enabled.key, app.now());
-    assert_eq!(
-        later
-            .call("verify_sign_in_code", &[("code", &code)])
-            .await
-            .status,
-        200
-    );
+    assert_eq!(later.code_status(&code).await, 200);
 }
 
 async fn secrets_are_sealed_at_rest_and_tampering_fails_closed(backend: Backend) {
     let app = spawn(backend).await;
-    let mut owner = app.signed_up("max", PASSWORD).await;
-    let enabled = app.enable_two_factor(&mut owner).await;
+    let (mut owner, enabled) = app.with_two_factor("max").await;
     let raw = data_encoding::BASE32_NOPAD
         .decode(enabled.key.replace(' ', "").as_bytes())
         .unwrap();
@@ -477,17 +415,17 @@ async fn secrets_are_sealed_at_rest_and_tampering_fails_closed(backend: Backend)
     let reply = client.call("verify_sign_in_code", &[("code", &code)]).await;
     assert_eq!(reply.status, 500, "{}", reply.body);
     assert_eq!(reply.json()["error"], "internal");
-    assert_eq!(client.call("current_account", &[]).await.status, 401);
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
 }
 
 async fn enabling_ends_the_accounts_other_sessions(backend: Backend) {
     let app = spawn(backend).await;
     let mut this = app.signed_up("noa", PASSWORD).await;
     let mut other = app.password_step("noa").await;
-    assert_eq!(other.call("current_account", &[]).await.status, 200);
+    assert_eq!(other.status_of("current_account", &[]).await, 200);
     app.enable_two_factor(&mut this).await;
-    assert_eq!(other.call("current_account", &[]).await.status, 401);
-    assert_eq!(this.call("current_account", &[]).await.status, 200);
+    assert_eq!(other.status_of("current_account", &[]).await, 401);
+    assert_eq!(this.status_of("current_account", &[]).await, 200);
 }
 
 on_both_backends!(

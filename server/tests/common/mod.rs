@@ -255,6 +255,26 @@ impl Client {
 
     /// Calls a server function the way the hydrated app does (form-encoded
     /// body, JSON answer).
+    /// Confirms the password and begins a set-up; answers the key to add to
+    /// an authenticator app.
+    pub async fn begin_setup(&mut self) -> String {
+        self.call("confirm_password", &[("password", PASSWORD)])
+            .await;
+        let challenge = self.call("begin_two_factor_setup", &[]).await;
+        challenge.json()["manual_key"].as_str().unwrap().to_owned()
+    }
+
+    /// The status the second sign-in step answers a code from the app with.
+    pub async fn code_status(&mut self, code: &str) -> u16 {
+        self.status_of("verify_sign_in_code", &[("code", code)])
+            .await
+    }
+
+    /// The status `function` answers with.
+    pub async fn status_of(&mut self, function: &str, form: &[(&str, &str)]) -> u16 {
+        self.call(function, form).await.status
+    }
+
     pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Reply {
         let request = self
             .http
@@ -398,6 +418,13 @@ impl TestApp {
     /// The wizard's calls, with codes for this server's clock.
     pub async fn enable_two_factor(&self, client: &mut Client) -> Enabled {
         enable_two_factor_at(client, || self.now()).await
+    }
+
+    /// A new account `login` with 2FA on, and its signed-in client.
+    pub async fn with_two_factor(&self, login: &str) -> (Client, Enabled) {
+        let mut client = self.signed_up(login, PASSWORD).await;
+        let enabled = self.enable_two_factor(&mut client).await;
+        (client, enabled)
     }
 
     /// Signs `login` in with the password only: for an account with 2FA
