@@ -46,7 +46,7 @@ async fn sign_in_without_two_factor_gives_a_session(backend: Backend) {
 
 async fn sign_in_then_verify_2fa_code(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut browser, enabled) = app.with_two_factor("bea").await;
+    let (_, enabled) = app.with_two_factor("bea").await;
     app.state.clock.advance(30);
 
     let reply = post_json(
@@ -121,7 +121,7 @@ async fn wrong_password_and_unknown_login_are_alike(backend: Backend) {
 
 async fn throttling_holds_across_fresh_api_sign_ins(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut browser, enabled) = app.with_two_factor("dov").await;
+    let (_, enabled) = app.with_two_factor("dov").await;
     app.state.clock.advance(30);
     for _ in 0..5 {
         let signed = post_json(
@@ -158,7 +158,7 @@ async fn throttling_holds_across_fresh_api_sign_ins(backend: Backend) {
 
 async fn a_recovery_code_works_once_through_the_api(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut browser, enabled) = app.with_two_factor("eda").await;
+    let (_, enabled) = app.with_two_factor("eda").await;
     for expected in [200, 401] {
         let signed = post_json(
             &app,
@@ -317,7 +317,7 @@ async fn run_example(script: String, env: Vec<(&'static str, String)>) -> String
 /// cannot rot.
 async fn the_readme_curl_example_works(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut browser, enabled) = app.with_two_factor("readme.user").await;
+    let (_, enabled) = app.with_two_factor("readme.user").await;
     app.state.clock.advance(30);
     let code = oathtool_code(&enabled.key, app.now());
     let env = vec![

@@ -284,7 +284,7 @@ async fn refuse_session_writes(app: &TestApp, refuse: bool) {
 
 async fn a_recovery_code_is_not_spent_when_its_sign_in_cannot_be_written(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut client, enabled) = app.with_two_factor("quin").await;
+    let (_, enabled) = app.with_two_factor("quin").await;
     let mut pending = app.password_step("quin").await;
     let form = [("recovery_code", enabled.codes[0].as_str())];
 
@@ -326,7 +326,7 @@ async fn a_change_is_not_made_when_the_session_cannot_be_carried_on(backend: Bac
 /// other is refused and spends nothing.
 async fn one_pending_sign_in_is_finished_once(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("sami").await;
+    let (_, enabled) = app.with_two_factor("sami").await;
     app.state.clock.advance(30);
     let code = oathtool_code(&enabled.key, app.now());
     let mut unused = 10;

@@ -135,7 +135,7 @@ async fn cancelled_or_expired_setup_leaves_two_factor_off(backend: Backend) {
 
 async fn a_pending_sign_in_grants_nothing_until_the_code(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("eli").await;
+    let (_, enabled) = app.with_two_factor("eli").await;
 
     let mut client = app.client();
     let reply = client
@@ -190,7 +190,7 @@ async fn a_pending_sign_in_grants_nothing_until_the_code(backend: Backend) {
 
 async fn a_code_is_accepted_once_and_never_after_a_later_one(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("fay").await;
+    let (_, enabled) = app.with_two_factor("fay").await;
     app.state.clock.advance(60);
     let code = oathtool_code(&enabled.key, app.now());
 
@@ -212,7 +212,7 @@ async fn a_code_is_accepted_once_and_never_after_a_later_one(backend: Backend) {
 
 async fn five_failures_throttle_across_fresh_sign_ins(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("gus").await;
+    let (_, enabled) = app.with_two_factor("gus").await;
     app.state.clock.advance(30);
 
     for attempt in 0..5 {
@@ -315,7 +315,7 @@ async fn twenty_parallel_uses_of_one_recovery_code_succeed_once(backend: Backend
 
 async fn a_recovery_code_signs_in_once(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("kai").await;
+    let (_, enabled) = app.with_two_factor("kai").await;
 
     let mut client = app.password_step("kai").await;
     // Typed in capitals with spaces instead of dashes.
@@ -348,7 +348,7 @@ async fn a_recovery_code_signs_in_once(backend: Backend) {
 
 async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("lia").await;
+    let (_, enabled) = app.with_two_factor("lia").await;
     sqlx::query("UPDATE accounts SET second_factor_failures = 100 WHERE login_key = 'lia'")
         .execute(&app.state.db.pool)
         .await
@@ -375,7 +375,7 @@ async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
 
 async fn secrets_are_sealed_at_rest_and_tampering_fails_closed(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut owner, enabled) = app.with_two_factor("max").await;
+    let (_, enabled) = app.with_two_factor("max").await;
     let raw = data_encoding::BASE32_NOPAD
         .decode(enabled.key.replace(' ', "").as_bytes())
         .unwrap();

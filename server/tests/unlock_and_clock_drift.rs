@@ -86,7 +86,7 @@ async fn a_code_from_a_neighbouring_step_says_which_way_the_clock_is_off(backend
 
 async fn a_refused_code_shows_the_server_time(backend: Backend) {
     let app = spawn(backend).await;
-    let (mut client, enabled) = app.with_two_factor("ana").await;
+    let (_, enabled) = app.with_two_factor("ana").await;
     let mut pending = app.password_step("ana").await;
     let right = oathtool_code(&enabled.key, app.now() + 30);
     let wrong = a_wrong_code(&right);
