@@ -78,20 +78,18 @@ ensure_build_tools() {
 }
 
 # The release wasm is built with the standard library rebuilt for size:
-# panics abort at once (no message formatting), and panic locations and
-# `Debug` output are left out: 9% of the wasm (measured at 4d09dca:
-# 246,890 -> 224,378 bytes gzip), what the Leptos book and min-sized-rust
-# recommend for a size budget. std's `optimize_for_size` (its smaller
-# algorithms) takes 0.7 KB more. These are unstable options of the same
-# pinned rustc, unlocked with RUSTC_BOOTSTRAP=1 (as Firefox and the Linux
-# kernel build), and only for the wasm: the server is built in a second
+# panics abort at once without a message, no panic locations, no `Debug`
+# output, std's smaller algorithms (docs/wasm-budget.md#standard-library-rebuilt-for-size).
+# These are unstable options of the same pinned rustc, unlocked with
+# RUSTC_BOOTSTRAP=1 and only for the wasm: the server is built in a second
 # step without them, so its build scripts never see a "nightly" compiler.
 WASM_SIZE_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 
 build_site() {
   step "Building the release front end (wasm dashboard, JS, CSS)"
-  # --precompress writes .br and .gz beside each file in /pkg. Its gzip
-  # level is a fast one; gzip -9 makes what browsers download 15% smaller.
+  # --precompress writes .br and .gz beside each file in /pkg; the .gz are
+  # then rewritten at level 9, what the budget counts and browsers download
+  # (docs/wasm-budget.md#served-at-gzip-level-9).
   RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_SIZE_RUSTFLAGS" \
     cargo leptos build --release --precompress --frontend-only \
     --lib-cargo-args=-Zbuild-std=std,panic_abort \

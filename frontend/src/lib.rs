@@ -1,10 +1,11 @@
 //! The wasm entry point. Pages are server-rendered; only islands (the
-//! dashboard) hydrate, each from the props serialized into the page.
+//! dashboard) hydrate, each from the props serialized into the page
+//! (docs/wasm-budget.md#only-the-dashboard-hydrates).
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    // The release wasm aborts on a panic without running any hook
-    // (`-Cpanic=immediate-abort`, scripts/lib.sh); debug builds say why.
+    // Debug builds only: the release wasm traps on a panic before any hook
+    // could run (docs/wasm-budget.md#no-panic-hook-in-release).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // A server function that answers with a redirect (SignOut) sends the

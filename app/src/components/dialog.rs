@@ -14,9 +14,9 @@ use super::browser::keep_focus_inside;
 /// any means (Esc included) sets `open` to false. `on_cancel` may refuse an
 /// Esc by returning false (a step that must not be skipped).
 ///
-/// `children` keeps its type (no `AnyView`): an erased view carries every
-/// way to render itself, the async hydration included, which the island
-/// never uses; that was most of the async hydration code in the wasm.
+/// `children` keeps its type (`TypedChildrenFn`, never an `AnyView`, whose
+/// unused async hydration would be compiled for each dialog;
+/// docs/wasm-budget.md#static-view-types).
 #[component]
 pub fn Modal<C: IntoView + 'static>(
     open: RwSignal<bool>,
@@ -38,15 +38,17 @@ pub fn Modal<C: IntoView + 'static>(
             on:close=behaviour.on_close()
         >
             // Rendered only while open; `shown` changes only when `open`
-            // does, so setting it again keeps what is inside.
+            // does, so setting it again keeps what is inside. A `Memo<bool>`
+            // and a closure, not `<Show>`
+            // (docs/wasm-budget.md#closures-instead-of-per-type-signals).
             {move || behaviour.shown.get().then(|| children())}
         </dialog>
     }
 }
 
 /// Everything `Modal` does that does not depend on its contents' type, in
-/// plain functions: a closure written in the generic component would be
-/// compiled once for each dialog.
+/// plain functions, so the dialogs share one copy
+/// (docs/wasm-budget.md#shared-code-out-of-generic-components).
 #[derive(Clone, Copy)]
 struct Behaviour {
     open: RwSignal<bool>,

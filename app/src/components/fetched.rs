@@ -12,10 +12,8 @@ use crate::error::AppError;
 /// newer request is dropped.
 ///
 /// For the Settings panels, which the server never renders (the frame opens
-/// closed). A `Resource` under `<Transition>` did the same there, but
-/// compiled its hydration, serialisation and suspense code into the wasm for
-/// each answer type, and none of it is used on a panel rendered only in the
-/// browser.
+/// closed): a `Resource` without its hydration, serialisation and suspense
+/// code (docs/wasm-budget.md#loading-without-resource).
 pub fn fetched<T, Fut>(
     trigger: Signal<u32>,
     fetch: fn() -> Fut,

@@ -21,8 +21,8 @@ pub fn RecoveryCodesDialog(
     let regenerate = action::<RegenerateRecoveryCodes>();
     let confirm_open = RwSignal::new(false);
     let saved = RwSignal::new(false);
-    // A set regenerated in this dialog (a closure, not a derived `Signal`,
-    // whose machinery would be compiled for this one type).
+    // A set regenerated in this dialog: a closure, not a derived `Signal`
+    // (docs/wasm-budget.md#closures-instead-of-per-type-signals).
     let fresh = move || regenerate.value().get().and_then(Result::ok);
     let regenerated = move || {
         regenerate

@@ -2,7 +2,7 @@
 //! the request's language, and the browser puts it in place as it is, as
 //! GitHub loads parts of its settings with `include-fragment`. For the
 //! read-only lists of Settings (the security activity, the access tokens):
-//! their view code then stays on the server instead of in the wasm.
+//! their view code stays on the server (docs/wasm-budget.md#server-rendered-lists).
 //!
 //! The HTML is Leptos's own server rendering, which escapes every text and
 //! attribute (a token's name is the user's input); it comes from our origin

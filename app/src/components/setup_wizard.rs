@@ -21,9 +21,8 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
     let begin = action::<BeginTwoFactorSetup>();
     let confirm = action::<ConfirmTwoFactorSetup>();
     let saved = RwSignal::new(false);
-    // Step 2's codes, once the code from the app was accepted. Closures
-    // rather than a derived `Signal`, whose machinery would be compiled for
-    // this one type.
+    // Step 2's codes, once the code from the app was accepted: closures, not
+    // a derived `Signal` (docs/wasm-budget.md#closures-instead-of-per-type-signals).
     let codes = move || confirm.value().get().and_then(Result::ok);
     let at_step_two = move || {
         confirm
@@ -45,8 +44,9 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
     });
 
     // Leaving before step 2 drops the pending secret: 2FA stays off. That
-    // needs no answer: a failed cancel leaves a set-up that expires by
-    // itself. Returns whether the wizard may close.
+    // needs no answer, so no `Action`: a failed cancel leaves a set-up that
+    // expires by itself (docs/wasm-budget.md#fire-and-forget-calls-without-an-action).
+    // Returns whether the wizard may close.
     let leave = move || {
         if at_step_two() {
             return saved.get_untracked();

@@ -42,9 +42,10 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 /// The interactive dashboard: the only island, so the only part of Twofold
-/// compiled to wasm. It starts from the account the server rendered with
-/// and reloads it after a change made in Settings. The server passes the
-/// page's language and its texts, so the island renders in it too.
+/// compiled to wasm (docs/wasm-budget.md#only-the-dashboard-hydrates). It
+/// starts from the account the server rendered with and reloads it after a
+/// change made in Settings. The server passes the page's language and its
+/// texts, so the island renders in it too.
 ///
 /// The page is rendered once; a reload updates only the parts that show
 /// the account. Re-rendering the whole body would throw away whatever was
@@ -81,10 +82,10 @@ fn Dashboard(account: AccountView, lang: Lang, texts: Texts) -> impl IntoView {
 
 #[component]
 fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView {
-    // A plain form, not `ActionForm`: SignOut has no arguments to read
-    // from the form, and `ActionForm` would compile a query-string parser
-    // into the wasm for them. Its answer redirects to /login (the hook that
-    // follows it is set where the wasm starts, in `frontend`).
+    // A plain form, not `ActionForm`, whose query-string parser SignOut
+    // (no arguments) does not need (docs/wasm-budget.md#sign-out-as-a-plain-form).
+    // Its answer redirects to /login (the hook that follows it is set where
+    // the wasm starts, in `frontend`).
     let sign_out = action::<SignOut>();
     let sign_out_url = <SignOut as server_fn::ServerFn>::url();
     let sign_out_error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
@@ -96,9 +97,8 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
     let settings_open = RwSignal::new(false);
     let lang = use_lang();
     // Settings opens closed, so the server never renders it: it is mounted
-    // in the browser when opened instead of being part of the page's view.
-    // Whatever is in the view must be able to hydrate, and Settings'
-    // hydration code, never used, was compiled into the wasm.
+    // in the browser when opened, not hydrated as part of the page's view
+    // (docs/wasm-budget.md#settings-is-mounted-not-hydrated).
     let settings_host = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         let host = settings_host.get()?;
