@@ -117,16 +117,16 @@ impl Reason {
 
     /// Read by name rather than through serde's enum reader, which would
     /// add its own code to the wasm for one field
-    /// (docs/wasm-budget.md#errors-read-through-a-flat-struct).
+    /// (docs/wasm-budget.md#apperror-through-a-flat-struct).
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|reason| reason.as_str() == name)
     }
 }
 
 /// `AppError` as it arrives: the tag and every field any variant has, in
-/// one flat struct. Serde's own reading of a tagged enum buffers the whole
-/// object first, and that machinery was a tenth of the dashboard's wasm.
-/// The round-trip test below keeps the two readings in step.
+/// one flat struct, read instead of serde's buffered tagged enum
+/// (docs/wasm-budget.md#apperror-through-a-flat-struct). The round-trip test
+/// below keeps the two readings in step.
 #[derive(Deserialize)]
 struct Wire {
     error: String,

@@ -19,14 +19,10 @@ use server_fn::response::ClientRes;
 use server_fn::{Bytes, Http, Protocol, ServerFn};
 use server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
 
-/// The dashboard's action for the server function `S`.
-///
-/// `ServerAction::new` also starts with the error a form posted without
-/// JavaScript came back with (`?__err=`), which the router provides. The
-/// router renders pages on the server only: in the browser the island has
-/// none, so that decoder (with base64) was compiled into the wasm and never
-/// ran. On the server this is `ServerAction`, which still shows that error
-/// in a page rendered after such a post (sign-out without JavaScript).
+/// The dashboard's action for the server function `S`: a plain `Action` in
+/// the browser, `ServerAction` on the server, where it also shows the error a
+/// form posted without JavaScript came back with
+/// (docs/wasm-budget.md#plain-actions-in-the-browser).
 pub fn action<S>() -> Action<S, Result<S::Output, S::Error>>
 where
     S: ServerFn + Clone + Send + Sync + 'static,
@@ -43,11 +39,8 @@ where
     }
 }
 
-/// The answers of every server function: JSON in the body of a POST, as
-/// server_fn's own `Json`, but read from text. The island reads its props
-/// from text too, so a type the browser receives both ways (the account)
-/// is parsed by one copy of serde_json's code instead of two (one for
-/// text, one for bytes).
+/// The answers of every server function: JSON in the body of a POST, read
+/// from text as the island's props are (docs/wasm-budget.md#answers-parsed-from-text).
 pub type Json = Post<JsonText>;
 
 pub struct JsonText;
@@ -81,12 +74,9 @@ impl<T: DeserializeOwned> Decodes<T> for JsonText {
 /// (server_fn's default `PostUrl`, so a form without JavaScript can post
 /// them too) and the answer as JSON, read from text ([`Json`]).
 ///
-/// On the server this is `Http<PostUrl, Json>` itself. In the browser,
-/// `Http` compiles its whole exchange (send, status, redirect, error or
-/// answer) into each function's future, once per server function. Here
-/// that exchange is one function, [`exchange`], shared by every call; each
-/// server function adds only encoding its arguments and decoding its
-/// answer.
+/// On the server this is `Http<PostUrl, Json>` itself; in the browser every
+/// call goes through one shared [`exchange`]
+/// (docs/wasm-budget.md#one-exchange-for-every-server-function).
 pub struct Rpc;
 
 type Standard = Http<PostUrl, Json>;

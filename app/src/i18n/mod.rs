@@ -5,7 +5,8 @@
 //! renders in it. The dashboard island gets the language and that
 //! language's texts as props ([`Texts`]), so the page never flashes the
 //! other language and the wasm carries neither catalogue nor rust-i18n
-//! (about 20 KB of gzip).
+//! (docs/wasm-budget.md#texts-sent-as-a-prop). Every sentence built from
+//! data is in `wording.rs`.
 
 mod wording;
 
@@ -160,9 +161,9 @@ impl Lang {
 }
 
 /// One language's texts, sent with the island (the `api.*` ones, for JSON
-/// errors only, stay on the server), sorted by key: the browser looks them
-/// up by binary search, which compiles to less than a hash map. The server
-/// lends its compiled-in texts; the browser owns what it read.
+/// errors only, stay on the server), sorted by key for a binary search in
+/// the browser (docs/wasm-budget.md#texts-sent-as-a-prop). The server lends
+/// its compiled-in texts; the browser owns what it read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Texts(Vec<(Cow<'static, str>, Cow<'static, str>)>);
 
