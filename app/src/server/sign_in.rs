@@ -15,6 +15,10 @@ use crate::validation::{
     validate_login, validate_new_password, validate_offered_login, validate_offered_password,
 };
 
+/// Step two: the account comes from the pending session, never from the
+/// request; on success the session is signed in under a new token, in the
+/// transaction that spends the factor (`two_factor::second_step`).
+pub use second_step::verify as second_factor_step;
 pub use second_step::{Accepted, SecondFactor};
 
 /// Where the password step left the session.
@@ -98,18 +102,4 @@ pub async fn password_step(
     session.adopt(moved).await;
     tracing::info!(account_id = account.id, "signed in with password only");
     Ok(PasswordStep::SignedIn)
-}
-
-/// Step two: the account comes from the pending session, never from the
-/// request. On success the session is signed in under a new token, in the
-/// transaction that spends the factor; the answer says how the factor was
-/// accepted (a code's clock drift, which the session also notes for the
-/// dashboard).
-pub async fn second_factor_step(
-    state: &AppState,
-    session: &Session,
-    factor: SecondFactor<'_>,
-    meta: &RequestMeta,
-) -> Result<(Account, Accepted), AppError> {
-    second_step::verify(state, session, factor, meta).await
 }
