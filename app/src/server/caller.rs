@@ -1,5 +1,7 @@
 //! A request from a signed-in account, as the services that change the
 //! account take it: what they work with, and the session they carry on.
+//! The guards in `api` build it from the session they have just read, so
+//! `account` is that session's account.
 
 use super::AppState;
 use super::accounts::Account;

@@ -15,11 +15,11 @@ use crate::validation::{
     validate_login, validate_new_password, validate_offered_login, validate_offered_password,
 };
 
+pub use second_step::SecondFactor;
 /// Step two: the account comes from the pending session, never from the
 /// request; on success the session is signed in under a new token, in the
 /// transaction that spends the factor (`two_factor::second_step`).
 pub use second_step::verify as second_factor_step;
-pub use second_step::{Accepted, SecondFactor};
 
 /// Where the password step left the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -176,8 +176,7 @@ pub async fn recovery_set(conn: &mut Conn, account_id: i64) -> Result<Option<i64
         .await
 }
 
-/// Moves the recovery set number on under the row's lock, so concurrent
-/// regenerations take turns; `None` if 2FA is off.
+/// Moves the recovery set number on; `None` if 2FA is off.
 pub async fn next_recovery_set(
     conn: &mut Conn,
     account_id: i64,

@@ -191,28 +191,41 @@ impl Session {
 
     /// Writes `record` on `conn` under a new token, in place of what the
     /// presented token names (a fresh sign-in) or, with `stage`, of this
-    /// live session as this request read it.
+    /// live session as this request read it, which must be `record`'s
+    /// account.
+    ///
+    /// A move never looks the session up: its caller may hold the write
+    /// turn, which a lookup that extends the expiry would wait for. The
+    /// request reads its session first (the guards in `api` do).
     async fn move_on(
         &self,
         conn: &mut Conn,
         record: Record,
         stage: Option<Stage>,
     ) -> Result<Moved, AppError> {
-        let was = match stage {
-            Some(stage) => Some(self.live(stage).await?),
-            None => None,
-        };
         let state = self.0.state.lock().await;
-        let replacing = match (&was, &state.token) {
-            (Some(was), Some(token)) => Replacing::Live(token, was),
-            (Some(_), None) => return Err(AppError::Unauthorized),
-            (None, token) => Replacing::Whatever(token.as_ref()),
+        let replacing = match (stage, &state.record, &state.token) {
+            (None, _, token) => Replacing::Whatever(token.as_ref()),
+            (Some(_), None, _) => {
+                tracing::error!("a session was moved before this request read it");
+                return Err(AppError::Internal);
+            }
+            (Some(stage), Some(Some(was)), Some(token))
+                if was.stage == stage && was.account.id == record.account.id =>
+            {
+                Replacing::Live(token, was)
+            }
+            (Some(_), Some(_), _) => return Err(AppError::Unauthorized),
         };
         record::write(conn, replacing, record, self.now()).await
     }
 
     /// `move_on` on a connection of its own, adopted at once.
     async fn move_alone(&self, record: Record, stage: Option<Stage>) -> Result<(), AppError> {
+        if let Some(stage) = stage {
+            // Read before the write turn is taken (see `move_on`).
+            self.live(stage).await?;
+        }
         let db = &self.0.app.db;
         let _turn = db.write_turn().await;
         let mut conn = db.pool.acquire().await?;

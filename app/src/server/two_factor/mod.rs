@@ -5,10 +5,12 @@
 //! regenerating, storing). The browser and the API call the same
 //! functions.
 //!
-//! Every change is one transaction that the service begins and commits,
-//! with the session's move written in it: a closed tab or a killed process
-//! leaves the account as before or whole, never half. Every attempt passes
-//! the throttle gate first, which serializes one account's attempts.
+//! Every change that enables, disables or regenerates is one transaction
+//! that the service begins and commits, with the session's move written
+//! in it: a closed tab or a killed process leaves the account as before or
+//! whole, never half. Every attempt (a set-up's code, a sign-in's factor)
+//! passes the throttle gate first ([`pass_gate`], here because both use
+//! it), which serializes one account's attempts.
 
 mod qr;
 pub mod recovery_codes;
@@ -39,7 +41,7 @@ enum AtTheCap {
 
 /// The throttle's gate, first in every attempt's transaction: answers the
 /// transaction back and whether a success has failures to clear, or
-/// records and commits the refusal.
+/// commits the refusal (with its activity line while throttled).
 async fn pass_gate(
     mut tx: WriteTx,
     account_id: i64,

@@ -98,9 +98,10 @@ pub async fn view(caller: &Caller) -> Result<RecoveryCodes, AppError> {
 }
 
 /// A new set replaces the old one in one transaction: the old codes stop
-/// working the moment the new ones exist. The row lock on `two_factor`
-/// makes concurrent regenerations take turns; the last one wins whole.
-/// Other sessions end; this one carries on.
+/// working the moment the new ones exist. Concurrent regenerations take
+/// turns on the account row; one whose session an earlier one ended is
+/// refused, so exactly one whole set survives. Other sessions end; this
+/// one carries on.
 pub async fn regenerate(caller: &Caller) -> Result<RecoveryCodes, AppError> {
     let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
