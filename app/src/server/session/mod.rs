@@ -27,23 +27,17 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
-pub use record::{IDLE_SECONDS, Moved};
+use record::EXTEND_EVERY_SECONDS;
+pub use record::{IDLE_SECONDS, Moved, PENDING_SECONDS};
 use record::{Record, Replacing, Stage};
 
 use super::AppState;
+use super::accounts::Account;
 use super::bearer::SessionToken;
 use super::db::{Db, WriteTx};
-use super::repo::accounts::Account;
 use super::repo::{self, Conn};
 use crate::error::AppError;
 use crate::types::ClockDrift;
-
-/// A pending sign-in must be finished within this time.
-pub const PENDING_SECONDS: i64 = 10 * 60;
-
-/// A used session's expiry moves on at most this often: one write per
-/// session every few minutes, not one per request.
-const EXTEND_EVERY_SECONDS: i64 = 5 * 60;
 
 /// What the client must be told about its token when the request ends.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,14 +1,21 @@
 //! What a session row says, and how a session moves to a new token.
 
 use crate::error::AppError;
+use crate::server::accounts::Account;
 use crate::server::bearer::SessionToken;
 use crate::server::repo::Conn;
-use crate::server::repo::accounts::Account;
 use crate::server::repo::sessions::{self, AsRead, SessionRow, Values};
 use crate::types::ClockDrift;
 
 /// A session ends after this long without a request.
 pub const IDLE_SECONDS: i64 = 12 * 60 * 60;
+
+/// A pending sign-in must be finished within this time.
+pub const PENDING_SECONDS: i64 = 10 * 60;
+
+/// A used session's expiry moves on at most this often: one write per
+/// session every few minutes, not one per request.
+pub(super) const EXTEND_EVERY_SECONDS: i64 = 5 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {

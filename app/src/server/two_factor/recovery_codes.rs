@@ -3,13 +3,14 @@
 
 use crate::error::AppError;
 use crate::server::AppState;
+use crate::server::accounts::Account;
 use crate::server::caller::Caller;
 use crate::server::crypto::Purpose;
 use crate::server::dates::{date_of, date_time_of};
 use crate::server::events;
 use crate::server::recovery::{self, RecoveryCode};
 use crate::server::repo::recovery_codes::NewCode;
-use crate::server::repo::{self, Conn, accounts::Account};
+use crate::server::repo::{self, Conn};
 use crate::server::session;
 use crate::types::{RecoveryCodeEntry, RecoveryCodes, SecurityEventKind};
 
