@@ -1,15 +1,40 @@
-//! Request and response layers of our own: cross-site request refusal and
-//! HTTP statuses for server function errors.
+//! Request and response layers of our own: cross-site request refusal,
+//! HTTP statuses for server function errors, and the headers every
+//! response carries.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
 use app::i18n::Lang;
 use app::server::http_error;
+
+/// What every response carries: no type sniffing, no framing by another
+/// site, no referrer beyond this origin, and, behind TLS (`secure`),
+/// HSTS for a year.
+pub fn security_headers(secure: bool) -> impl Fn(Response) -> std::future::Ready<Response> + Clone {
+    move |mut response: Response| {
+        let headers = response.headers_mut();
+        let set = [
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "same-origin"),
+        ];
+        for (name, value) in set {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        if secure {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            );
+        }
+        std::future::ready(response)
+    }
+}
 
 /// Server functions have no CSRF protection of their own. Browsers say
 /// where a request comes from; a state-changing request from another site

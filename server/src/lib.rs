@@ -132,6 +132,9 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .layer(middleware::from_fn(layers::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(layers::json_api_errors))
+        .layer(middleware::map_response(layers::security_headers(
+            config.secure_cookies,
+        )))
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     Ok(Twofold { router, state })

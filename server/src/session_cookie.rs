@@ -57,6 +57,10 @@ pub async fn layer(
     let session = Session::new(&state, presented.as_deref());
     request.extensions_mut().insert(session.clone());
     let mut response = next.run(request).await;
+    if session.was_live().await {
+        // An answer about a signed-in or pending session is never stored.
+        no_store(response.headers_mut());
+    }
     let cookie = match session.cookie_change().await {
         CookieChange::Keep => return response,
         CookieChange::Set(token, max_age) => settings.cookie(token.as_str().to_owned(), max_age),
@@ -71,11 +75,15 @@ pub async fn layer(
         Ok(value) => {
             headers.append(header::SET_COOKIE, value);
             // A response that hands out a token is never stored by a cache.
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            no_store(headers);
         }
         Err(_) => tracing::error!("session cookie not encodable"),
     }
     response
+}
+
+fn no_store(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
 #[cfg(test)]

@@ -124,6 +124,12 @@ impl Session {
         self.0.state.lock().await.cookie.clone()
     }
 
+    /// Whether this request found a live session (signed in or pending):
+    /// what it answers is about that session, and no cache may keep it.
+    pub async fn was_live(&self) -> bool {
+        matches!(self.0.state.lock().await.record, Some(Some(_)))
+    }
+
     fn now(&self) -> i64 {
         self.0.app.clock.now()
     }
