@@ -304,6 +304,37 @@ async fn after_losing_the_phone_a_recovery_code_can_move_2fa_to_a_new_one(backen
     assert_eq!(old_recovery.status, 401);
 }
 
+/// A signed-in user cannot flood the activity with notes until the
+/// sign-ins drop out of it: repeated notes within five minutes are one.
+async fn repeated_download_notes_are_one_line_of_the_activity(backend: Backend) {
+    let app = spawn(backend).await;
+    let (mut client, _) = app.with_two_factor("noa").await;
+    for _ in 0..30 {
+        assert_eq!(
+            client
+                .status_of("note_recovery_codes_downloaded", &[])
+                .await,
+            200
+        );
+    }
+    let notes = "SELECT COUNT(*) FROM security_events WHERE kind = 'recovery_codes_downloaded'";
+    assert_eq!(app.number(notes).await, 1);
+    app.state.clock.advance(301);
+    client.call("note_recovery_codes_downloaded", &[]).await;
+    assert_eq!(app.number(notes).await, 2);
+    let activity = client.call("security_activity", &[]).await.json();
+    let kinds: Vec<_> = activity
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        kinds.contains(&"two_factor_enabled".to_owned()),
+        "{kinds:?}"
+    );
+}
+
 async fn the_security_activity_lists_every_event_newest_first(backend: Backend) {
     let app = spawn(backend).await;
     let mut client = app.signed_up("gia", PASSWORD).await;
@@ -468,6 +499,7 @@ on_both_backends!(
     disabling_during_a_set_up_elsewhere_leaves_no_half_state,
     after_losing_the_phone_a_recovery_code_can_move_2fa_to_a_new_one,
     the_security_activity_lists_every_event_newest_first,
+    repeated_download_notes_are_one_line_of_the_activity,
     the_activity_panel_is_server_html_escaped_and_in_the_request_language,
 );
 

@@ -373,6 +373,50 @@ async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
     assert_eq!(later.code_status(&code).await, 200);
 }
 
+/// An attacker at the hard cap cannot keep the owner's own recovery code
+/// out by sending input that cannot be a code.
+async fn at_the_hard_cap_malformed_recovery_codes_change_nothing(backend: Backend) {
+    let app = spawn(backend).await;
+    let (_, enabled) = app.with_two_factor("lux").await;
+    sqlx::query("UPDATE accounts SET second_factor_failures = 100 WHERE login_key = 'lux'")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let mut attacker = app.password_step("lux").await;
+    for _ in 0..10 {
+        let form = [("recovery_code", "not a code!")];
+        assert_eq!(attacker.status_of("verify_recovery_code", &form).await, 400);
+    }
+    assert_eq!(
+        app.number("SELECT second_factor_failures FROM accounts")
+            .await,
+        100
+    );
+    let mut owner = app.password_step("lux").await;
+    let form = [("recovery_code", enabled.codes[2].as_str())];
+    assert_eq!(owner.status_of("verify_recovery_code", &form).await, 200);
+}
+
+/// With nothing pending there is no attempt to count, whatever was typed.
+async fn confirming_a_set_up_with_nothing_pending_counts_no_failure(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("mia", PASSWORD).await;
+    for code in ["123456", "abc", "1234567"] {
+        let reply = client
+            .call("confirm_two_factor_setup", &[("code", code)])
+            .await;
+        assert_eq!(reply.status, 409, "{}", reply.body);
+        assert_eq!(reply.json()["error"], "setup_expired");
+    }
+    assert_eq!(
+        app.number("SELECT second_factor_failures FROM accounts")
+            .await,
+        0
+    );
+    let rows = "SELECT COUNT(*) FROM second_factor_failures";
+    assert_eq!(app.number(rows).await, 0);
+}
+
 async fn secrets_are_sealed_at_rest_and_tampering_fails_closed(backend: Backend) {
     let app = spawn(backend).await;
     let (_, enabled) = app.with_two_factor("max").await;
@@ -441,6 +485,8 @@ on_both_backends!(
     twenty_parallel_uses_of_one_recovery_code_succeed_once,
     a_recovery_code_signs_in_once,
     the_hard_cap_locks_app_codes_until_a_recovery_code,
+    at_the_hard_cap_malformed_recovery_codes_change_nothing,
+    confirming_a_set_up_with_nothing_pending_counts_no_failure,
     secrets_are_sealed_at_rest_and_tampering_fails_closed,
     enabling_ends_the_accounts_other_sessions,
 );

@@ -28,14 +28,11 @@ pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     Ok(codes)
 }
 
-/// The browser saved the codes to a file: worth a line in the activity.
+/// The browser saved the codes to a file: worth a line in the activity,
+/// once in a while (repeated notes merge).
 #[server(endpoint = "note_recovery_codes_downloaded", protocol = crate::api::Rpc)]
 pub async fn note_recovery_codes_downloaded() -> Result<(), AppError> {
-    use crate::server::events;
-    use crate::types::SecurityEventKind;
+    use crate::server::two_factor::recovery_codes;
 
-    let caller = super::signed_in().await?;
-    let kind = SecurityEventKind::RecoveryCodesDownloaded;
-    let now = caller.state.clock.now();
-    events::record_alone(&caller.state.db, caller.account.id, kind, &caller.meta, now).await
+    recovery_codes::note_downloaded(&super::signed_in().await?).await
 }

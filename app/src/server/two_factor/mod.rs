@@ -39,20 +39,34 @@ enum AtTheCap {
     LetThrough,
 }
 
+/// An attempt past the gate.
+struct Passed {
+    tx: WriteTx,
+    /// A success has failures to clear.
+    failures_on_record: bool,
+    /// The account is at the hard cap (only a recovery code got through).
+    capped: bool,
+}
+
 /// The throttle's gate, first in every attempt's transaction: answers the
-/// transaction back and whether a success has failures to clear, or
-/// commits the refusal (with its activity line while throttled).
+/// transaction back with what the gate found, or commits the refusal
+/// (with its activity line while throttled).
 async fn pass_gate(
     mut tx: WriteTx,
     account_id: i64,
     now: i64,
     at_the_cap: AtTheCap,
     meta: &RequestMeta,
-) -> Result<(WriteTx, bool), AppError> {
+) -> Result<Passed, AppError> {
+    let passed = |tx, failures_on_record, capped| Passed {
+        tx,
+        failures_on_record,
+        capped,
+    };
     match throttle::gate(&mut tx, account_id, now).await? {
-        Gate::Open { failures_on_record } => Ok((tx, failures_on_record)),
+        Gate::Open { failures_on_record } => Ok(passed(tx, failures_on_record, false)),
         Gate::Throttled { retry_after } => throttled(tx, account_id, retry_after, meta, now).await,
-        Gate::Capped if at_the_cap == AtTheCap::LetThrough => Ok((tx, true)),
+        Gate::Capped if at_the_cap == AtTheCap::LetThrough => Ok(passed(tx, true, true)),
         Gate::Capped => {
             tx.commit().await?;
             Err(AppError::SecondFactorLocked)

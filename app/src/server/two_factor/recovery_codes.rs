@@ -98,6 +98,24 @@ pub async fn view(caller: &Caller) -> Result<RecoveryCodes, AppError> {
     })
 }
 
+/// Repeated notes of one kind within this long are one line of the
+/// activity: a signed-in user cannot flood it until a sign-in drops out.
+pub const NOTE_EVERY_SECONDS: i64 = 300;
+
+/// The browser saved the codes to a file: a line in the activity, unless
+/// one was written within [`NOTE_EVERY_SECONDS`].
+pub async fn note_downloaded(caller: &Caller) -> Result<(), AppError> {
+    let (state, _, account, meta) = caller.parts();
+    let now = state.clock.now();
+    let kind = SecurityEventKind::RecoveryCodesDownloaded;
+    let mut tx = state.db.begin_write().await?;
+    if !events::happened_since(&mut tx, account.id, kind, now - NOTE_EVERY_SECONDS).await? {
+        events::record(&mut tx, account.id, kind, meta, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A new set replaces the old one in one transaction: the old codes stop
 /// working the moment the new ones exist. Concurrent regenerations take
 /// turns on the account row; one whose session an earlier one ended is

@@ -91,7 +91,8 @@ pub async fn verify(
         SecondFactor::Code(_) => AtTheCap::Refuse,
         SecondFactor::RecoveryCode(_) => AtTheCap::LetThrough,
     };
-    let (mut tx, failures_on_record) = pass_gate(tx, account.id, now, at_the_cap, meta).await?;
+    let passed = pass_gate(tx, account.id, now, at_the_cap, meta).await?;
+    let (mut tx, failures_on_record) = (passed.tx, passed.failures_on_record);
     let mut attempt = Attempt {
         tx: &mut tx,
         account_id: account.id,
@@ -104,6 +105,10 @@ pub async fn verify(
         },
         SecondFactor::RecoveryCode(input) => match RecoveryCode::parse(input) {
             Ok(code) => check_recovery_code(state, &mut attempt, &code).await?,
+            // At the cap, input that cannot be a code records nothing: a
+            // stream of it must not keep the account throttled for the
+            // owner's own recovery code.
+            Err(error) if passed.capped => return Err(error),
             Err(error) => Err(error),
         },
     };

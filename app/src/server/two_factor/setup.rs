@@ -63,14 +63,16 @@ pub async fn confirm(caller: &Caller, code_input: &str) -> Result<RecoveryCodes,
     let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
-    let (mut tx, failures_on_record) =
-        pass_gate(tx, account.id, now, AtTheCap::Refuse, meta).await?;
+    let passed = pass_gate(tx, account.id, now, AtTheCap::Refuse, meta).await?;
+    let (mut tx, failures_on_record) = (passed.tx, passed.failures_on_record);
+    // Nothing to confirm counts as no attempt: it is refused before the
+    // code is judged, and the transaction is dropped, recording nothing.
+    let Some(pending) = repo::two_factor::pending_setup(&mut tx, account.id).await? else {
+        return Err(AppError::SetupExpired);
+    };
     let code = match Code::parse(code_input) {
         Ok(code) => code,
         Err(error) => return fail(tx, account.id, now, error, meta).await,
-    };
-    let Some(pending) = repo::two_factor::pending_setup(&mut tx, account.id).await? else {
-        return Err(AppError::SetupExpired);
     };
     if now - pending.created_at > SETUP_LIFETIME_SECONDS {
         repo::two_factor::delete_setup(&mut *tx, account.id).await?;
