@@ -79,7 +79,7 @@ struct ErrorBody {
     message: String,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignInRequest {
     /// Surrounding spaces are ignored; it must hold something else.
@@ -89,7 +89,7 @@ struct SignInRequest {
     password: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SignInReply {
     /// Pending when `two_factor_required`: only Verify2FACode accepts it.
     session: String,
@@ -97,7 +97,7 @@ struct SignInReply {
 }
 
 /// Exactly one of `code` and `recovery_code`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VerifyRequest {
     session: String,
@@ -107,7 +107,7 @@ struct VerifyRequest {
     recovery_code: Option<String>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SessionReply {
     session: String,
 }
@@ -117,6 +117,27 @@ struct AccountReply {
     login: String,
     two_factor_enabled: bool,
     recovery_codes_left: u32,
+}
+
+/// The API's bodies carry passwords, codes and session tokens: their
+/// `Debug` names the fields that are there, never what they hold.
+macro_rules! debug_without_secrets {
+    ($($type:ident { $($field:ident),* })*) => {$(
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($type))
+                    $(.field(stringify!($field), &"..."))*
+                    .finish()
+            }
+        }
+    )*};
+}
+
+debug_without_secrets! {
+    SignInRequest { login, password }
+    SignInReply { session }
+    VerifyRequest { session, code, recovery_code }
+    SessionReply { session }
 }
 
 tokio::task_local! {
@@ -283,4 +304,36 @@ async fn sign_out(
     session.current_account().await?;
     session.sign_out().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_and_reply_bodies_never_print_their_secrets() {
+        let sign_in = SignInRequest {
+            login: "ana".into(),
+            password: "correct horse battery".into(),
+        };
+        let verify = VerifyRequest {
+            session: "SESSIONTOKEN".into(),
+            code: Some("123456".into()),
+            recovery_code: Some("abcd-efgh-jkmn-pqrs".into()),
+        };
+        let replies = (
+            SignInReply {
+                session: "SESSIONTOKEN".into(),
+                two_factor_required: true,
+            },
+            SessionReply {
+                session: "SESSIONTOKEN".into(),
+            },
+        );
+        let printed = format!("{sign_in:?} {verify:?} {replies:?}");
+        for secret in ["correct horse", "SESSIONTOKEN", "123456", "abcd-efgh"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("password"), "{printed}");
+    }
 }
