@@ -346,13 +346,20 @@ async fn a_recovery_code_signs_in_once(backend: Backend) {
     assert_eq!(again.status_of("current_account", &[]).await, 401);
 }
 
-async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
-    let app = spawn(backend).await;
-    let (_, enabled) = app.with_two_factor("lia").await;
-    sqlx::query("UPDATE accounts SET second_factor_failures = 100 WHERE login_key = 'lia'")
+/// Puts `login` at the hard cap of consecutive failures, as a hundred
+/// wrong codes would.
+async fn at_the_hard_cap(app: &TestApp, login: &str) {
+    sqlx::query("UPDATE accounts SET second_factor_failures = 100 WHERE login_key = $1")
+        .bind(login)
         .execute(&app.state.db.pool)
         .await
         .unwrap();
+}
+
+async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
+    let app = spawn(backend).await;
+    let (_, enabled) = app.with_two_factor("lia").await;
+    at_the_hard_cap(&app, "lia").await;
     app.state.clock.advance(30);
     let mut client = app.password_step("lia").await;
     let code = oathtool_code(&enabled.key, app.now());
@@ -378,10 +385,7 @@ async fn the_hard_cap_locks_app_codes_until_a_recovery_code(backend: Backend) {
 async fn at_the_hard_cap_malformed_recovery_codes_change_nothing(backend: Backend) {
     let app = spawn(backend).await;
     let (_, enabled) = app.with_two_factor("lux").await;
-    sqlx::query("UPDATE accounts SET second_factor_failures = 100 WHERE login_key = 'lux'")
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    at_the_hard_cap(&app, "lux").await;
     let mut attacker = app.password_step("lux").await;
     for _ in 0..10 {
         let form = [("recovery_code", "not a code!")];

@@ -142,19 +142,23 @@ pub async fn replace_as_read(
     Ok(moved == 1)
 }
 
-pub async fn forget_reauthentication(pool: &AnyPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET reauthenticated_at = NULL WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(pool)
-        .await?;
-    Ok(())
+/// What a session row may stop saying.
+#[derive(Debug, Clone, Copy)]
+pub enum Note {
+    /// The password confirmation (Lock now).
+    Reauthentication,
+    /// The clock drift, once the dashboard showed it.
+    ClockDrift,
 }
 
-pub async fn forget_clock_drift(pool: &AnyPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET clock_drift = NULL WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(pool)
-        .await?;
+pub async fn forget(pool: &AnyPool, id_hash: &[u8], note: Note) -> Result<(), sqlx::Error> {
+    let sql = match note {
+        Note::Reauthentication => {
+            "UPDATE sessions SET reauthenticated_at = NULL WHERE id_hash = $1"
+        }
+        Note::ClockDrift => "UPDATE sessions SET clock_drift = NULL WHERE id_hash = $1",
+    };
+    sqlx::query(sql).bind(id_hash).execute(pool).await?;
     Ok(())
 }
 

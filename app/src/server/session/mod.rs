@@ -35,6 +35,7 @@ use super::AppState;
 use super::accounts::Account;
 use super::bearer::SessionToken;
 use super::db::{Db, WriteTx};
+use super::repo::sessions::Note;
 use super::repo::{self, Conn};
 use crate::error::AppError;
 use crate::types::ClockDrift;
@@ -323,19 +324,29 @@ impl Session {
     /// there is removed: every dashboard load would otherwise write.
     pub async fn take_clock_drift(&self) -> Result<Option<ClockDrift>, AppError> {
         let drift = self.live(Stage::SignedIn).await?.clock_drift;
-        if drift.is_none() {
-            return Ok(None);
-        }
-        let mut state = self.0.state.lock().await;
-        if let Some(token) = state.token.clone() {
-            let db = &self.0.app.db;
-            let _turn = db.write_turn().await;
-            repo::sessions::forget_clock_drift(&db.pool, &token.hash()).await?;
-            if let Some(Some(record)) = &mut state.record {
-                record.clock_drift = None;
-            }
+        if drift.is_some() {
+            self.forget(Note::ClockDrift).await?;
         }
         Ok(drift)
+    }
+
+    /// This session's row, and the record this request holds, stop saying
+    /// `note`.
+    async fn forget(&self, note: Note) -> Result<(), AppError> {
+        let mut state = self.0.state.lock().await;
+        let Some(token) = state.token.clone() else {
+            return Ok(());
+        };
+        let db = &self.0.app.db;
+        let _turn = db.write_turn().await;
+        repo::sessions::forget(&db.pool, &token.hash(), note).await?;
+        if let Some(Some(record)) = &mut state.record {
+            match note {
+                Note::Reauthentication => record.reauthenticated_at = None,
+                Note::ClockDrift => record.clock_drift = None,
+            }
+        }
+        Ok(())
     }
 
     /// Ends the session: its row is deleted and the cookie is cleared, so

@@ -4,7 +4,7 @@
 use super::Session;
 use super::record::{Record, Stage};
 use crate::error::AppError;
-use crate::server::repo;
+use crate::server::repo::sessions::Note;
 
 impl Session {
     /// Records a successful password confirmation on this session, under a
@@ -51,16 +51,6 @@ impl Session {
     /// Lock now: sensitive actions need the password again.
     pub async fn lock(&self) -> Result<(), AppError> {
         self.live(Stage::SignedIn).await?;
-        let mut state = self.0.state.lock().await;
-        let Some(token) = state.token.clone() else {
-            return Ok(());
-        };
-        let db = &self.0.app.db;
-        let _turn = db.write_turn().await;
-        repo::sessions::forget_reauthentication(&db.pool, &token.hash()).await?;
-        if let Some(Some(record)) = &mut state.record {
-            record.reauthenticated_at = None;
-        }
-        Ok(())
+        self.forget(Note::Reauthentication).await
     }
 }

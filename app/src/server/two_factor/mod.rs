@@ -58,15 +58,18 @@ async fn pass_gate(
     at_the_cap: AtTheCap,
     meta: &RequestMeta,
 ) -> Result<Passed, AppError> {
-    let passed = |tx, failures_on_record, capped| Passed {
-        tx,
-        failures_on_record,
-        capped,
-    };
     match throttle::gate(&mut tx, account_id, now).await? {
-        Gate::Open { failures_on_record } => Ok(passed(tx, failures_on_record, false)),
+        Gate::Open { failures_on_record } => Ok(Passed {
+            tx,
+            failures_on_record,
+            capped: false,
+        }),
         Gate::Throttled { retry_after } => throttled(tx, account_id, retry_after, meta, now).await,
-        Gate::Capped if at_the_cap == AtTheCap::LetThrough => Ok(passed(tx, true, true)),
+        Gate::Capped if at_the_cap == AtTheCap::LetThrough => Ok(Passed {
+            tx,
+            failures_on_record: true,
+            capped: true,
+        }),
         Gate::Capped => {
             tx.commit().await?;
             Err(AppError::SecondFactorLocked)

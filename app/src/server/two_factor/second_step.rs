@@ -8,7 +8,7 @@
 
 use subtle::ConstantTimeEq;
 
-use super::{AtTheCap, fail, invalid_code, pass_gate};
+use super::{AtTheCap, Passed, fail, invalid_code, pass_gate};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::accounts::Account;
@@ -91,8 +91,11 @@ pub async fn verify(
         SecondFactor::Code(_) => AtTheCap::Refuse,
         SecondFactor::RecoveryCode(_) => AtTheCap::LetThrough,
     };
-    let passed = pass_gate(tx, account.id, now, at_the_cap, meta).await?;
-    let (mut tx, failures_on_record) = (passed.tx, passed.failures_on_record);
+    let Passed {
+        mut tx,
+        failures_on_record,
+        capped,
+    } = pass_gate(tx, account.id, now, at_the_cap, meta).await?;
     let mut attempt = Attempt {
         tx: &mut tx,
         account_id: account.id,
@@ -108,7 +111,7 @@ pub async fn verify(
             // At the cap, input that cannot be a code records nothing: a
             // stream of it must not keep the account throttled for the
             // owner's own recovery code.
-            Err(error) if passed.capped => return Err(error),
+            Err(error) if capped => return Err(error),
             Err(error) => Err(error),
         },
     };

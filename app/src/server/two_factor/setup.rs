@@ -7,7 +7,7 @@
 
 use super::qr::qr_svg;
 use super::recovery_codes::{fresh_set, store_new_set};
-use super::{AtTheCap, fail, invalid_code, pass_gate};
+use super::{AtTheCap, Passed, fail, invalid_code, pass_gate};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::accounts::Account;
@@ -63,8 +63,11 @@ pub async fn confirm(caller: &Caller, code_input: &str) -> Result<RecoveryCodes,
     let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
-    let passed = pass_gate(tx, account.id, now, AtTheCap::Refuse, meta).await?;
-    let (mut tx, failures_on_record) = (passed.tx, passed.failures_on_record);
+    let Passed {
+        mut tx,
+        failures_on_record,
+        ..
+    } = pass_gate(tx, account.id, now, AtTheCap::Refuse, meta).await?;
     // Nothing to confirm counts as no attempt: it is refused before the
     // code is judged, and the transaction is dropped, recording nothing.
     let Some(pending) = repo::two_factor::pending_setup(&mut tx, account.id).await? else {
