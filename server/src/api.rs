@@ -119,8 +119,8 @@ struct AccountReply {
     recovery_codes_left: u32,
 }
 
-/// The API's bodies carry passwords, codes and session tokens: their
-/// `Debug` names the fields that are there, never what they hold.
+/// The API's bodies that carry passwords, codes or session tokens: their
+/// `Debug` names the listed fields and shows none of their values.
 macro_rules! debug_without_secrets {
     ($($type:ident { $($field:ident),* })*) => {$(
         impl std::fmt::Debug for $type {
