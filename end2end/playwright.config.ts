@@ -12,7 +12,9 @@ if (!postgresUrl) {
   throw new Error('TWOFOLD_E2E_POSTGRES_URL must name a fresh PostgreSQL database (scripts/test sets it)');
 }
 
-const server = '../target/release/server --site-root ../target/site --log warn';
+// The throttle tests reach the servers "through a proxy" (127.0.0.1, the
+// test browser's own address) that names other client addresses.
+const server = '../target/release/server --site-root ../target/site --log warn --trusted-proxies 127.0.0.1';
 const chromium = {
   executablePath: '/usr/bin/chromium',
   args: [

@@ -42,6 +42,9 @@ pub enum AppError {
     TokenNotAllowed,
     /// Too many consecutive failures: only a recovery code may be tried.
     SecondFactorLocked,
+    /// The password hard cap: only a browser that signed in to the account
+    /// before may try, until an operator unlocks it.
+    SignInLocked,
     RateLimited {
         retry_after: u64,
     },
@@ -67,6 +70,8 @@ pub enum Reason {
     PasswordTooShort,
     PasswordTooLong,
     PasswordEmpty,
+    /// Too easy to guess (the strength estimator's verdict).
+    PasswordWeak,
     CodeFormat,
     RecoveryCodeFormat,
     /// The API's Verify2FACode needs exactly one of its two factors.
@@ -78,7 +83,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::LoginLength,
         Self::LoginCharacters,
         Self::LoginEmpty,
@@ -86,6 +91,7 @@ impl Reason {
         Self::PasswordTooShort,
         Self::PasswordTooLong,
         Self::PasswordEmpty,
+        Self::PasswordWeak,
         Self::CodeFormat,
         Self::RecoveryCodeFormat,
         Self::CodeOrRecoveryCode,
@@ -105,6 +111,7 @@ impl Reason {
             Self::PasswordTooShort => "password_too_short",
             Self::PasswordTooLong => "password_too_long",
             Self::PasswordEmpty => "password_empty",
+            Self::PasswordWeak => "password_weak",
             Self::CodeFormat => "code_format",
             Self::RecoveryCodeFormat => "recovery_code_format",
             Self::CodeOrRecoveryCode => "code_or_recovery_code",
@@ -162,13 +169,17 @@ impl TryFrom<Wire> for AppError {
             "reauth_required" => Self::ReauthRequired,
             "incorrect_password" => Self::IncorrectPassword,
             "invalid_code" => Self::InvalidCode {
-                server_time: wire.server_time.ok_or_else(|| missing("server_time"))?,
+                server_time: wire
+                    .server_time
+                    .filter(|time| is_time_of_day(time))
+                    .ok_or_else(|| missing("server_time as HH:MM:SS UTC"))?,
             },
             "invalid_recovery_code" => Self::InvalidRecoveryCode,
             "setup_expired" => Self::SetupExpired,
             "two_factor_not_enabled" => Self::TwoFactorNotEnabled,
             "token_not_allowed" => Self::TokenNotAllowed,
             "second_factor_locked" => Self::SecondFactorLocked,
+            "sign_in_locked" => Self::SignInLocked,
             "rate_limited" => Self::RateLimited {
                 retry_after: wire.retry_after.ok_or_else(|| missing("retry_after"))?,
             },
@@ -179,6 +190,18 @@ impl TryFrom<Wire> for AppError {
             other => return Err(format!("unknown error `{other}`")),
         })
     }
+}
+
+/// `HH:MM:SS UTC`, the only shape a server time is sent in.
+fn is_time_of_day(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 12
+        && text.ends_with(" UTC")
+        && [0, 1, 3, 4, 6, 7]
+            .iter()
+            .all(|&i| bytes[i].is_ascii_digit())
+        && bytes[2] == b':'
+        && bytes[5] == b':'
 }
 
 impl AppError {
@@ -282,6 +305,7 @@ mod tests {
             AppError::TwoFactorNotEnabled,
             AppError::TokenNotAllowed,
             AppError::SecondFactorLocked,
+            AppError::SignInLocked,
             AppError::RateLimited { retry_after: 7 },
             AppError::Overloaded,
             AppError::Unavailable,
@@ -303,11 +327,12 @@ mod tests {
             AppError::TwoFactorNotEnabled => 10,
             AppError::TokenNotAllowed => 11,
             AppError::SecondFactorLocked => 12,
-            AppError::RateLimited { .. } => 13,
-            AppError::Overloaded => 14,
-            AppError::Unavailable => 15,
-            AppError::Network => 16,
-            AppError::Internal => 17,
+            AppError::SignInLocked => 13,
+            AppError::RateLimited { .. } => 14,
+            AppError::Overloaded => 15,
+            AppError::Unavailable => 16,
+            AppError::Network => 17,
+            AppError::Internal => 18,
         };
         assert!(all.iter().map(position).eq(0..all.len()));
         for error in all {
@@ -332,6 +357,7 @@ mod tests {
             r#"{"error":"teapot"}"#,
             r#"{"error":"validation","field":"login"}"#,
             r#"{"error":"rate_limited"}"#,
+            r#"{"error":"invalid_code","server_time":"Call +1 555 0100 for help"}"#,
             r#"{"error":"validation","field":"login","reason":"validation.login_length"}"#,
             r#"{"field":"login"}"#,
         ] {

@@ -12,7 +12,10 @@ use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SecondFactorPage, Sig
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Read once per request; every component below takes it from context.
     #[cfg(feature = "ssr")]
-    provide_context(crate::i18n::request_lang());
+    {
+        provide_context(crate::i18n::request_lang());
+        crate::server::csp::set_for_this_page();
+    }
     let lang = crate::i18n::use_lang();
     view! {
         <!DOCTYPE html>

@@ -2,6 +2,29 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A password or code as a person typed it, in a server function's
+/// arguments: sent and read as a plain string, never printed (`Debug` says
+/// `Secret(..)`; the arguments' structs derive `Debug`).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl Secret {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
 /// The signed-in account as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -15,6 +38,9 @@ pub struct AccountView {
     /// Set once, right after a sign-in whose code matched a neighbouring
     /// time step.
     pub clock_drift: Option<ClockDrift>,
+    /// Set once, right after a sign-in that failed password attempts came
+    /// before: how many, since the sign-in before.
+    pub failed_sign_ins: Option<u32>,
     /// The names of the personal access tokens that can reach the account
     /// now (neither revoked nor expired): the doors that skip the second
     /// factor, shown next to it.
@@ -149,10 +175,12 @@ pub enum SecurityEventKind {
     PasswordConfirmationFailed,
     AccessTokenCreated,
     AccessTokenRevoked,
+    PasswordFailed,
+    PasswordThrottled,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -166,6 +194,8 @@ impl SecurityEventKind {
         Self::PasswordConfirmationFailed,
         Self::AccessTokenCreated,
         Self::AccessTokenRevoked,
+        Self::PasswordFailed,
+        Self::PasswordThrottled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -183,6 +213,8 @@ impl SecurityEventKind {
             Self::PasswordConfirmationFailed => "password_confirmation_failed",
             Self::AccessTokenCreated => "access_token_created",
             Self::AccessTokenRevoked => "access_token_revoked",
+            Self::PasswordFailed => "password_failed",
+            Self::PasswordThrottled => "password_throttled",
         }
     }
 
@@ -252,6 +284,9 @@ pub struct SecurityEvent {
     pub at: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// How many times in a row it happened (a run of failures is one
+    /// line); `at`, `ip` and `user_agent` are the latest's.
+    pub repeats: u32,
 }
 
 #[cfg(test)]

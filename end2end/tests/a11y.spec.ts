@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { expect, Page, test, TestInfo } from './fixtures';
 import { accountTab, confirmPassword, open, PASSWORD, signIn, signOut, signUp, totp, uniqueLogin } from './helpers';
 
 // Every page, dialog and wizard step, hydrated, in both colour schemes and

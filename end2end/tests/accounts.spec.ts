@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { open, PASSWORD, signIn, signUp, uniqueLogin } from './helpers';
 
 test('sign up, sign out and sign in again', async ({ page }, testInfo) => {
@@ -65,4 +65,38 @@ test('Settings opens the Account tab with the login and 2FA status @hydrated-onl
   const panel = page.getByRole('tabpanel', { name: 'Account' });
   await expect(panel).toContainText(login);
   await expect(panel).toContainText('Two-factor authentication: Disabled');
+});
+
+test('a stranger guessing is stopped, and the owner signs in from their own browser and is told', async ({ page, browser }, testInfo) => {
+  const login = uniqueLogin(testInfo, 'guessed');
+  await signUp(page, login);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  // Another network, as a proxy in front of Twofold reports it.
+  const { baseURL, javaScriptEnabled } = testInfo.project.use;
+  const elsewhere = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+  const stranger = await browser.newContext({
+    baseURL,
+    javaScriptEnabled,
+    extraHTTPHeaders: { 'X-Forwarded-For': elsewhere },
+  });
+  const guesser = await stranger.newPage();
+  for (let guess = 0; guess < 10; guess++) {
+    await signIn(guesser, login, `not the password ${guess}`);
+    await expect(guesser.getByRole('alert')).toHaveText('Invalid login or password');
+  }
+  await signIn(guesser, login, PASSWORD);
+  await expect(guesser.getByRole('alert')).toHaveText(/^Too many attempts\. Try again in \d+ seconds$/);
+  await stranger.close();
+
+  // The owner's browser signed in before: its own budget is untouched.
+  await signIn(page, login);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('status').filter({ hasText: 'since your last sign-in' })).toHaveText(
+    '10 failed sign-in attempts since your last sign-in. The security activity in Settings says when and from where.',
+  );
+  // Told once.
+  await open(page, '/');
+  await expect(page.getByText('since your last sign-in')).toHaveCount(0);
 });

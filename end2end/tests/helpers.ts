@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, Locator, Page, test, TestInfo } from '@playwright/test';
+import { expect, Locator, Page, test, TestInfo } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
 

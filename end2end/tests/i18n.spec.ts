@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { PASSWORD, open, totp, uniqueLogin } from './helpers';
 
 // English and Bahasa Indonesia: the language comes from Accept-Language,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, Locator, Page, test } from '@playwright/test';
+import { expect, Locator, Page, test } from './fixtures';
 import { PASSWORD, open, totp, uniqueLogin } from './helpers';
 
 // The whole seed flow with the keyboard alone: Tab, Shift+Tab, Enter,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import {
   accountTab, confirmPassword, dashboardWithTwoFactor, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp,
   uniqueLogin,

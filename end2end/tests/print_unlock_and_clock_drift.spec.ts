@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import {
   accountTab, confirmPassword, enableTwoFactorByApi, open, signIn, signOut, signUp, startSetUp, totp, uniqueLogin,
 } from './helpers';

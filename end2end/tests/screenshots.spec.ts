@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { open, signIn, signOut, signUp, startSetUp, totp } from './helpers';
 
 // The README's screenshots, taken from the real app by every run of the

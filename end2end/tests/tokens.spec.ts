@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { confirmPassword, dashboardWithTwoFactor } from './helpers';
 
 test('create a personal access token, use it without the second factor, revoke it @hydrated-only', async ({ page, context }, testInfo) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import {
   accountTab, confirmPassword, decodeQr, enableTwoFactorByApi, open, PASSWORD, signIn, signOut, signUp, startSetUp, totp, uniqueLogin,
 } from './helpers';

@@ -208,7 +208,9 @@ async fn token_of(session: &Session) -> Result<String, ApiError> {
     (status = 200, description = "Signed in, or pending the second factor", body = SignInReply),
     (status = 400, description = "Malformed request", body = ErrorBody),
     (status = 401, description = "Invalid login or password", body = ErrorBody),
-    (status = 503, description = "Too many sign-ins at once, or the database is unreachable", body = ErrorBody),
+    (status = 423, description = "Too many failures from browsers the account does not know: an operator must unlock it", body = ErrorBody),
+    (status = 429, description = "Too many failed passwords for this account or from this address, or too many sign-ins from this address at once; see Retry-After", body = ErrorBody),
+    (status = 503, description = "Too many sign-ins at once, or the database is unreachable; see Retry-After", body = ErrorBody),
 ))]
 async fn sign_in(
     State(state): State<AppState>,

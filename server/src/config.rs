@@ -4,6 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
+use ipnet::IpNet;
+
+use crate::client_ip::parse_network;
 
 #[derive(Parser, Clone)]
 #[command(
@@ -33,9 +36,42 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
 
+    /// A file holding the master key (as `--secret-key`), readable by its
+    /// owner only: the key stays off the command line and out of the
+    /// environment.
+    #[arg(long, env = "TWOFOLD_SECRET_KEY_FILE", conflicts_with = "secret_key")]
+    pub secret_key_file: Option<PathBuf>,
+
     /// Seconds a password confirmation unlocks sensitive actions.
     #[arg(long, env = "TWOFOLD_REAUTH_SECONDS", default_value_t = 300)]
     pub reauth_seconds: i64,
+
+    /// Days a signed-in session lasts at most, however much it is used
+    /// (besides the 12 hours it lasts unused).
+    #[arg(long, env = "TWOFOLD_SESSION_MAX_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(i64).range(1..=400))]
+    pub session_max_days: i64,
+
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name
+    /// the client, as CIDRs or addresses, comma-separated
+    /// (`10.0.0.0/8,::1`). Unset: the peer address is the client.
+    #[arg(long, env = "TWOFOLD_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = parse_network)]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Seconds a client has to send a whole request head, counted from the
+    /// connection's opening or the previous response (so also the longest
+    /// a kept-alive connection stays idle).
+    #[arg(long, env = "TWOFOLD_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "TWOFOLD_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+
+    /// Open connections at most; more wait until one closes.
+    #[arg(long, env = "TWOFOLD_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
 
     /// Issuer name shown in authenticator apps.
     #[arg(long, env = "TWOFOLD_ISSUER", default_value = "Twofold")]
@@ -86,6 +122,8 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "(set)"))
             .field("secret_key", &self.secret_key.as_ref().map(|_| "(set)"))
+            .field("secret_key_file", &self.secret_key_file)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("issuer", &self.issuer)
             .field("log", &self.log)
             .field("secure_cookies", &self.secure_cookies)

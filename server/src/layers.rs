@@ -127,6 +127,7 @@ pub async fn json_api_errors(request: Request, next: Next) -> Response {
         StatusCode::NOT_FOUND => ("not_found", "api.not_found"),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "api.method_not_allowed"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("bad_request", "api.json_only"),
+        StatusCode::SERVICE_UNAVAILABLE => ("unavailable", "errors.unavailable"),
         s if s.is_client_error() => ("bad_request", "api.not_understood"),
         _ => ("internal", "errors.internal"),
     };

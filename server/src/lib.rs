@@ -7,7 +7,9 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+pub mod client_ip;
 pub mod config;
+pub mod connections;
 pub mod language;
 pub mod layers;
 pub mod session_cookie;
@@ -58,8 +60,12 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         None => db::sqlite_url_in(&config.data_dir).map_err(StartupError::Storage)?,
     };
     let backend = Backend::of_url(&url).map_err(StartupError::Storage)?;
-    let vault = Vault::load_or_create(&config.data_dir, config.secret_key.as_deref())
-        .map_err(StartupError::Storage)?;
+    let vault = Vault::load_or_create(
+        &config.data_dir,
+        config.secret_key.as_deref(),
+        config.secret_key_file.as_deref(),
+    )
+    .map_err(StartupError::Storage)?;
     let db = db::connect(
         &url,
         config.db_pool,
@@ -107,6 +113,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         settings: Settings {
             issuer: config.issuer.clone(),
             reauth_seconds: config.reauth_seconds,
+            session_max_seconds: config.session_max_days * 24 * 60 * 60,
         },
     });
 
@@ -131,28 +138,33 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         ))
         .layer(middleware::from_fn(layers::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            std::time::Duration::from_secs(config.request_timeout),
+            connections::request_timeout,
+        ))
         .layer(middleware::from_fn(layers::json_api_errors))
         .layer(middleware::map_response(layers::security_headers(
             config.secure_cookies,
         )))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(client_ip::TrustedProxies::new(
+                config.trusted_proxies.clone(),
+            )),
+            client_ip::layer,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     Ok(Twofold { router, state })
 }
 
-/// Deletes the rows of dead sessions (expired, or ended by an epoch
-/// change) every ten minutes, for as long as the process runs. They are
-/// refused anyway; this keeps the table from growing. Every process may
-/// run it: the deletes do not clash.
-pub async fn sweep_dead_sessions(state: AppState) {
+/// Every ten minutes, for as long as the process runs, deletes what is
+/// refused or shown no more (`app::server::sweep`). Every process may run
+/// it: the deletes do not clash.
+pub async fn sweep_forever(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::session::delete_dead(&state.db, state.clock.now()).await {
-            Ok(0) => {}
-            Ok(deleted) => tracing::info!(deleted, "dead sessions deleted"),
-            Err(error) => tracing::warn!(?error, "dead sessions not deleted"),
-        }
+        app::server::sweep::run(&state).await;
     }
 }
 
@@ -194,31 +206,7 @@ fn static_files(site_root: &std::path::Path, hashed: bool) -> Router<AppState> {
         }))
 }
 
-/// Serves until `shutdown` completes. `main` passes [`shutdown_signal`];
-/// the tests' in-process servers pass a future that never ends, so they
-/// leave signals to the test binary (a SIGTERM once shut every server down
-/// and left the binary running).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    // Without TCP_NODELAY, a response written in two parts (headers, then a
-    // file's body) waits for the client's delayed ACK: 40 ms per /pkg file.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    // The peer address feeds the security activity list.
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
+pub use connections::serve;
 
 /// Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

@@ -48,9 +48,11 @@ async fn serve() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tokio::spawn(server::sweep_dead_sessions(twofold.state.clone()));
+    tokio::spawn(server::sweep_forever(twofold.state.clone()));
     tracing::info!("listening on http://{}", config.addr);
-    if let Err(error) = server::serve(listener, twofold.router, server::shutdown_signal()).await {
+    let limits = server::connections::Limits::of(&config);
+    let shutdown = server::shutdown_signal();
+    if let Err(error) = server::serve(listener, twofold.router, limits, shutdown).await {
         tracing::error!(%error, "server failed");
         return std::process::ExitCode::FAILURE;
     }

@@ -11,10 +11,16 @@ use cookie::{Cookie, SameSite};
 use app::server::session::{CookieChange, Session};
 use app::server::{AppState, cookie_headers};
 
-/// How the cookie is named and flagged.
+/// A browser's device cookie lasts as long as browsers let a cookie live
+/// (400 days); each sign-in renews it.
+const BROWSER_COOKIE_SECONDS: i64 = 400 * 24 * 60 * 60;
+
+/// How the cookies are named and flagged: the session's, and the device
+/// cookie that marks a browser known to the accounts it signed in to.
 #[derive(Clone, Debug)]
 pub struct CookieSettings {
     name: &'static str,
+    browser_name: &'static str,
     secure: bool,
 }
 
@@ -22,12 +28,24 @@ impl CookieSettings {
     /// The `__Host-` prefix pins the cookie to this origin, but browsers
     /// accept it only on Secure cookies.
     pub fn new(secure: bool) -> Self {
-        let name = if secure { "__Host-twofold" } else { "twofold" };
-        Self { name, secure }
+        let (name, browser_name) = if secure {
+            ("__Host-twofold", "__Host-twofold-browser")
+        } else {
+            ("twofold", "twofold_browser")
+        };
+        Self {
+            name,
+            browser_name,
+            secure,
+        }
     }
 
     fn cookie(&self, value: String, max_age: i64) -> Cookie<'static> {
-        Cookie::build((self.name, value))
+        self.named(self.name, value, max_age)
+    }
+
+    fn named(&self, name: &'static str, value: String, max_age: i64) -> Cookie<'static> {
+        Cookie::build((name, value))
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(self.secure)
@@ -36,15 +54,20 @@ impl CookieSettings {
             .build()
     }
 
-    /// The first cookie of ours in the request's `Cookie` headers.
+    /// The first session cookie of ours in the request's `Cookie` headers.
     fn presented(&self, headers: &HeaderMap) -> Option<String> {
-        cookie_headers(headers).find_map(|cookies| {
-            Cookie::split_parse(cookies)
-                .filter_map(Result::ok)
-                .find(|cookie| cookie.name() == self.name)
-                .map(|cookie| cookie.value().to_owned())
-        })
+        presented(headers, self.name)
     }
+}
+
+/// The first cookie called `name` in the request's `Cookie` headers.
+fn presented(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie_headers(headers).find_map(|cookies| {
+        Cookie::split_parse(cookies)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == name)
+            .map(|cookie| cookie.value().to_owned())
+    })
 }
 
 /// Gives the request its session, and the response the cookie for it.
@@ -53,13 +76,22 @@ pub async fn layer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let presented = settings.presented(request.headers());
-    let session = Session::new(&state, presented.as_deref());
+    let token = settings.presented(request.headers());
+    let browser = presented(request.headers(), settings.browser_name);
+    let session = Session::new(&state, token.as_deref(), browser.as_deref());
     request.extensions_mut().insert(session.clone());
     let mut response = next.run(request).await;
     if session.was_live().await {
         // An answer about a signed-in or pending session is never stored.
         no_store(response.headers_mut());
+    }
+    if let Some(token) = session.issued_browser_token().await {
+        let cookie = settings.named(
+            settings.browser_name,
+            token.as_str().to_owned(),
+            BROWSER_COOKIE_SECONDS,
+        );
+        set_cookie(response.headers_mut(), &cookie);
     }
     let cookie = match session.cookie_change().await {
         CookieChange::Keep => return response,
@@ -70,16 +102,19 @@ pub async fn layer(
             cookie
         }
     };
-    let headers = response.headers_mut();
+    set_cookie(response.headers_mut(), &cookie);
+    response
+}
+
+fn set_cookie(headers: &mut HeaderMap, cookie: &Cookie<'_>) {
     match HeaderValue::from_str(&cookie.to_string()) {
         Ok(value) => {
             headers.append(header::SET_COOKIE, value);
             // A response that hands out a token is never stored by a cache.
             no_store(headers);
         }
-        Err(_) => tracing::error!("session cookie not encodable"),
+        Err(_) => tracing::error!("cookie not encodable"),
     }
-    response
 }
 
 fn no_store(headers: &mut HeaderMap) {

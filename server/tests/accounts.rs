@@ -27,6 +27,7 @@ async fn sign_up_signs_in_and_shows_the_account(backend: Backend) {
             "recovery_codes_left": null,
             "unlocked_for": null,
             "clock_drift": null,
+            "failed_sign_ins": null,
             "active_tokens": [],
         })
     );

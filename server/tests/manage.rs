@@ -531,7 +531,7 @@ mod review_findings {
         // Any session: the stale change fails before it would move one.
         let caller = Caller {
             state: app.state.clone(),
-            session: Session::new(&app.state, None),
+            session: Session::new(&app.state, None, None),
             account: stale,
             meta: RequestMeta::default(),
         };
@@ -561,7 +561,9 @@ mod review_findings {
         assert_eq!(reply.status, 429, "{}", reply.body);
         assert!(reply.header("retry-after").is_some());
         assert_eq!(client.status_of("begin_two_factor_setup", &[]).await, 403);
-        app.state.clock.advance(300);
+        app.state
+            .clock
+            .advance(app::server::password_attempts::WINDOW_SECONDS);
         assert_eq!(
             client
                 .status_of("confirm_password", &[("password", PASSWORD)])

@@ -239,7 +239,8 @@ async fn expired_session_rows_are_deleted(backend: Backend) {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let deleted = session::delete_dead(&app.state.db, app.now())
+    let max = app.state.settings.session_max_seconds;
+    let deleted = session::delete_dead(&app.state.db, app.now(), max, 500)
         .await
         .unwrap();
     assert_eq!(deleted, 2);
@@ -356,7 +357,7 @@ async fn a_session_ended_meanwhile_is_not_revived(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.signed_up("tove", PASSWORD).await;
     let token = token_in(client.cookie.as_deref().unwrap()).to_owned();
-    let handle = || Session::new(&app.state, Some(&token));
+    let handle = || Session::new(&app.state, Some(&token), None);
     let (slow, quick) = (handle(), handle());
     slow.current_account().await.unwrap();
     quick.sign_out().await.unwrap();
@@ -366,7 +367,74 @@ async fn a_session_ended_meanwhile_is_not_revived(backend: Backend) {
     assert_eq!(stored_hashes(&app).await, Vec::<Vec<u8>>::new());
 }
 
+async fn a_session_ends_at_its_absolute_lifetime_however_used(backend: Backend) {
+    let app = spawn_with(backend, |config| config.session_max_days = 2).await;
+    let mut client = app.signed_up("quinn", PASSWORD).await;
+    // Used every eleven hours, it never idles out; two days after it
+    // signed in, it ends all the same.
+    for _ in 0..4 {
+        app.state.clock.advance(11 * 3600);
+        assert_eq!(client.status_of("current_account", &[]).await, 200);
+    }
+    app.state.clock.advance(5 * 3600);
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
+    // A change that carries the session on (Lock now, a password
+    // confirmation) keeps when it signed in.
+    let mut client = app.signed_up("rosa", PASSWORD).await;
+    for _ in 0..3 {
+        app.state.clock.advance(11 * 3600);
+        assert_eq!(client.status_of("current_account", &[]).await, 200);
+    }
+    app.state.clock.advance(7 * 3600);
+    client
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    client.call("lock_sensitive_actions", &[]).await;
+    app.state.clock.advance(9 * 3600);
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
+}
+
+async fn the_sweep_deletes_in_batches(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut live = app.signed_up("sam", PASSWORD).await;
+    let (token, at) = match app.state.db.backend {
+        db::Backend::Sqlite => ("CAST(i AS BLOB)", "0"),
+        db::Backend::Postgres => ("convert_to(i::text, 'UTF8')", "0"),
+    };
+    // 1,234 dead sessions and 2,345 security events, some 401 days old.
+    let now = app.now();
+    let old = now - 401 * 24 * 3600;
+    for sql in [
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)
+             INSERT INTO sessions (id_hash, account_id, epoch, stage, signed_in_at, expires_at)
+             SELECT {token}, (SELECT id FROM accounts), 0, 'signed_in', {at}, {at} FROM n"
+        ),
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2345)
+             INSERT INTO security_events (account_id, kind, at)
+             SELECT (SELECT id FROM accounts), 'recovery_codes_viewed',
+                    CASE WHEN i <= 100 THEN {old} ELSE {now} END FROM n"
+        ),
+    ] {
+        sqlx::query(&sql).execute(&app.state.db.pool).await.unwrap();
+    }
+    app::server::sweep::run(&app.state).await;
+    assert_eq!(app.number("SELECT COUNT(*) FROM sessions").await, 1);
+    assert_eq!(live.status_of("current_account", &[]).await, 200);
+    // The old ones went, and of the rest the latest 2,000 stay.
+    let events = "SELECT COUNT(*) FROM security_events";
+    assert_eq!(
+        app.number(events).await,
+        app::server::sweep::EVENTS_PER_ACCOUNT
+    );
+    let oldest = "SELECT MIN(at) FROM security_events";
+    assert_eq!(app.number(oldest).await, now);
+}
+
 on_both_backends!(
+    a_session_ends_at_its_absolute_lifetime_however_used,
+    the_sweep_deletes_in_batches,
     session_cookie_is_http_only_and_same_site_lax,
     a_pending_sign_in_cookie_lives_ten_minutes,
     secure_cookies_when_configured,

@@ -27,6 +27,7 @@ pub async fn current_account() -> Result<AccountView, AppError> {
             .unlocked_for(now, state.settings.reauth_seconds)
             .await?,
         clock_drift: session.take_clock_drift().await?,
+        failed_sign_ins: session.take_failed_sign_ins().await?,
         active_tokens,
     })
 }

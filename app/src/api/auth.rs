@@ -3,15 +3,18 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::types::Secret;
 
 /// Creates an account and signs it in.
 #[server(endpoint = "sign_up", output = crate::api::Json)]
-pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
+pub async fn sign_up(login: String, password: Secret) -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
     use crate::server::{AppState, session, sign_in};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
-    sign_in::sign_up(&state, &session, &login, password).await?;
+    let meta = RequestMeta::from_context();
+    sign_in::sign_up(&state, &session, &login, password.into_inner(), &meta).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -19,7 +22,7 @@ pub async fn sign_up(login: String, password: String) -> Result<(), AppError> {
 /// Checks login and password. Unknown logins and wrong passwords get the
 /// same answer after the same amount of work.
 #[server(endpoint = "sign_in", output = crate::api::Json)]
-pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(login: String, password: Secret) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::sign_in::{PasswordStep, password_step};
     use crate::server::{AppState, session};
@@ -27,7 +30,7 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     let state = AppState::from_context();
     let session = session::from_request().await?;
     let meta = RequestMeta::from_context();
-    match password_step(&state, &session, &login, password, &meta).await? {
+    match password_step(&state, &session, &login, password.into_inner(), &meta).await? {
         PasswordStep::SignedIn => leptos_axum::redirect("/"),
         PasswordStep::SecondFactorRequired => leptos_axum::redirect("/login/verify"),
     }

@@ -45,3 +45,47 @@ mod guard {
 
 #[cfg(feature = "ssr")]
 use guard::{reauthenticated, signed_in};
+
+#[cfg(test)]
+mod tests {
+    use crate::types::Secret;
+
+    /// The server functions' argument structs derive `Debug` (the macro
+    /// does): what they carry that is secret prints as `Secret(..)`.
+    #[test]
+    fn arguments_never_print_their_secrets() {
+        let printed = [
+            format!(
+                "{:?}",
+                super::auth::SignIn {
+                    login: "ana".into(),
+                    password: Secret("hunter2 hunter2".into()),
+                }
+            ),
+            format!(
+                "{:?}",
+                super::reauth::ConfirmPassword {
+                    password: Secret("hunter2 hunter2".into()),
+                }
+            ),
+            format!(
+                "{:?}",
+                super::second_step::VerifyRecoveryCode {
+                    recovery_code: Secret("abcd-efgh-jkmn-pqrs".into()),
+                }
+            ),
+            format!(
+                "{:?}",
+                super::two_factor::ConfirmTwoFactorSetup {
+                    code: Secret("123456".into()),
+                }
+            ),
+        ];
+        for text in printed {
+            assert!(text.contains("Secret(..)"), "{text}");
+            for secret in ["hunter2", "abcd", "123456"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::types::PendingSignIn;
+use crate::types::{PendingSignIn, Secret};
 
 /// Who is signing in, for the second-step page; `Unauthorized` unless a
 /// sign-in is waiting for its second factor.
@@ -19,16 +19,16 @@ pub async fn awaiting_second_factor() -> Result<PendingSignIn, AppError> {
 
 /// The second sign-in step with a code from the authentication app.
 #[server(endpoint = "verify_sign_in_code", output = crate::api::Json)]
-pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
+pub async fn verify_sign_in_code(code: Secret) -> Result<(), AppError> {
     use crate::server::sign_in::SecondFactor;
-    finish_sign_in(SecondFactor::Code(&code)).await
+    finish_sign_in(SecondFactor::Code(code.as_str())).await
 }
 
 /// The second sign-in step with a recovery code (lost phone).
 #[server(endpoint = "verify_recovery_code", output = crate::api::Json)]
-pub async fn verify_recovery_code(recovery_code: String) -> Result<(), AppError> {
+pub async fn verify_recovery_code(recovery_code: Secret) -> Result<(), AppError> {
     use crate::server::sign_in::SecondFactor;
-    finish_sign_in(SecondFactor::RecoveryCode(&recovery_code)).await
+    finish_sign_in(SecondFactor::RecoveryCode(recovery_code.as_str())).await
 }
 
 /// One implementation of the second step: the account comes from the

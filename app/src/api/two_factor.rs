@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::types::{RecoveryCodes, SetupChallenge};
+use crate::types::{RecoveryCodes, Secret, SetupChallenge};
 
 /// Step 1 of 2: a new secret, shown as a QR code and as text.
 #[server(endpoint = "begin_two_factor_setup", protocol = crate::api::Rpc)]
@@ -23,11 +23,11 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
 /// (step 2 of 2). Other sessions of the account end; this one continues
 /// under a new token, in the same transaction.
 #[server(endpoint = "confirm_two_factor_setup", protocol = crate::api::Rpc)]
-pub async fn confirm_two_factor_setup(code: String) -> Result<RecoveryCodes, AppError> {
+pub async fn confirm_two_factor_setup(code: Secret) -> Result<RecoveryCodes, AppError> {
     use crate::server::two_factor::setup;
 
     let caller = super::signed_in().await?;
-    let codes = setup::confirm(&caller, &code).await?;
+    let codes = setup::confirm(&caller, code.as_str()).await?;
     let account_id = caller.account.id;
     tracing::info!(account_id, "two-factor authentication enabled");
     Ok(codes)

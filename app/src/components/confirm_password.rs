@@ -8,6 +8,7 @@ use super::{FormError, Modal, Unlocked, invalid};
 use crate::api::action;
 use crate::api::reauth::ConfirmPassword;
 use crate::i18n::use_lang;
+use crate::types::Secret;
 
 #[component]
 pub fn ConfirmPasswordDialog(
@@ -45,7 +46,7 @@ pub fn ConfirmPasswordDialog(
                 class="stack"
                 on:submit=move |event| {
                     event.prevent_default();
-                    action.dispatch(ConfirmPassword { password: password.get_untracked() });
+                    action.dispatch(ConfirmPassword { password: Secret(password.get_untracked()) });
                 }
             >
                 <h2 id="confirm-password-title">{lang.t("confirm_password.title")}</h2>

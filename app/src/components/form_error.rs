@@ -11,7 +11,7 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>, id: &'static str
     let lang = use_lang();
     view! {
         <p id=id class="form-error" role="alert">
-            {move || error.get().map(|error| error.message(lang))}
+            {move || error.get().map(|error| error.page_message(lang))}
         </p>
     }
 }
@@ -35,5 +35,5 @@ pub fn invalid(
 pub fn LoadError(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::http_error::set_page_status(&error);
-    view! { <p role="alert">{error.message(use_lang())}</p> }
+    view! { <p role="alert">{error.page_message(use_lang())}</p> }
 }

@@ -69,11 +69,11 @@ pub fn RecoveryCodesDialog(
                     }
                 }),
                 (None, None) => EitherOf4::B(view! { <p>{lang.t("recovery.loading")}</p> }),
-                (None, Some(Err(error))) => EitherOf4::C(view! { <p role="alert">{error.message(lang)}</p> }),
+                (None, Some(Err(error))) => EitherOf4::C(view! { <p role="alert">{error.page_message(lang)}</p> }),
                 (None, Some(Ok(codes))) => EitherOf4::D(view! {
                     <RecoveryCodesPanel codes />
                     {move || regenerate.value().get().and_then(Result::err).map(|error| view! {
-                        <p role="alert" class="form-error">{error.message(lang)}</p>
+                        <p role="alert" class="form-error">{error.page_message(lang)}</p>
                     })}
                     <p>
                         {lang.t("recovery.used_up")} " "

@@ -29,6 +29,6 @@ where
     move || match html.get() {
         None => EitherOf3::A(view! { <p>{lang.t("common.loading")}</p> }),
         Some(Ok(html)) => EitherOf3::B(view! { <div inner_html=html></div> }),
-        Some(Err(error)) => EitherOf3::C(view! { <p role="alert">{error.message(lang)}</p> }),
+        Some(Err(error)) => EitherOf3::C(view! { <p role="alert">{error.page_message(lang)}</p> }),
     }
 }

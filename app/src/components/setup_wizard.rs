@@ -11,7 +11,7 @@ use crate::api::action;
 use crate::api::two_factor::{BeginTwoFactorSetup, ConfirmTwoFactorSetup, cancel_two_factor_setup};
 use crate::error::AppError;
 use crate::i18n::use_lang;
-use crate::types::{RecoveryCodes, SetupChallenge};
+use crate::types::{RecoveryCodes, Secret, SetupChallenge};
 
 const GOOGLE_AUTHENTICATOR_GUIDE: &str = "https://support.google.com/accounts/answer/1066447";
 
@@ -75,7 +75,7 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
                     <p class="step">{lang.t("wizard.step1")}</p>
                     {move || match begin.value().get() {
                         None => EitherOf3::A(view! { <p>{lang.t("wizard.preparing")}</p> }),
-                        Some(Err(error)) => EitherOf3::B(view! { <p role="alert">{error.message(lang)}</p> }),
+                        Some(Err(error)) => EitherOf3::B(view! { <p role="alert">{error.page_message(lang)}</p> }),
                         Some(Ok(challenge)) => EitherOf3::C(view! { <StepOne challenge confirm /> }),
                     }}
                     <div class="actions">
@@ -147,7 +147,7 @@ fn StepOne(
             class="stack"
             on:submit=move |event| {
                 event.prevent_default();
-                confirm.dispatch(ConfirmTwoFactorSetup { code: code.get_untracked() });
+                confirm.dispatch(ConfirmTwoFactorSetup { code: Secret(code.get_untracked()) });
             }
         >
             <label for="setup-code">{lang.t("common.code_label")}</label>

@@ -19,6 +19,11 @@ pub fn ActivityList(events: Vec<SecurityEvent>, lang: Lang) -> impl IntoView {
             {events.into_iter().map(|event| view! {
                 <li>
                     <span class="what">{event.kind.label(lang)}</span>
+                    {(event.repeats > 1).then(|| view! {
+                        <span class="repeats">
+                            {lang.t_with("activity.repeats", &[("count", &event.repeats.to_string())])}
+                        </span>
+                    })}
                     <span class="when">{event.at}</span>
                     <span class="where">
                         {event.ip.unwrap_or_else(|| lang.t("activity.unknown_address"))}

@@ -29,6 +29,7 @@ impl AppError {
             Self::TwoFactorNotEnabled => lang.t("errors.two_factor_not_enabled"),
             Self::TokenNotAllowed => lang.t("errors.token_not_allowed"),
             Self::SecondFactorLocked => lang.t("errors.second_factor_locked"),
+            Self::SignInLocked => lang.t("errors.sign_in_locked"),
             Self::RateLimited { retry_after } => lang.t_with(
                 "errors.rate_limited",
                 &[("seconds", &retry_after.to_string())],
@@ -37,6 +38,20 @@ impl AppError {
             Self::Unavailable => lang.t("errors.unavailable"),
             Self::Network => lang.t("errors.network"),
             Self::Internal => lang.t("errors.internal"),
+        }
+    }
+}
+
+impl AppError {
+    /// The message a page shows. A page's error may come from its URL
+    /// (`?__err=`, how a form posted without JavaScript is answered), which
+    /// anyone can write: a bad request's detail, free text, is not shown
+    /// there; every other kind's wording is ours, and its fields are
+    /// checked when read (`error::Wire`).
+    pub fn page_message(&self, lang: Lang) -> String {
+        match self {
+            Self::BadRequest { .. } => lang.t("errors.bad_request_page"),
+            other => other.message(lang),
         }
     }
 }
@@ -92,6 +107,8 @@ impl SecurityEventKind {
             Self::PasswordConfirmationFailed => "events.password_confirmation_failed",
             Self::AccessTokenCreated => "events.access_token_created",
             Self::AccessTokenRevoked => "events.access_token_revoked",
+            Self::PasswordFailed => "events.password_failed",
+            Self::PasswordThrottled => "events.password_throttled",
         })
     }
 }

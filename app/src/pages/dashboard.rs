@@ -94,6 +94,7 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
     // Set only by the sign-in whose code matched a neighbouring step: the
     // first reload clears it, so it needs no memo of its own.
     let clock_drift = move || account.with(|account| account.clock_drift);
+    let failed_sign_ins = move || account.with(|account| account.failed_sign_ins);
     let settings_open = RwSignal::new(false);
     let lang = use_lang();
     // Settings opens closed, so the server never renders it: it is mounted
@@ -142,6 +143,14 @@ fn DashboardBody(account: LoadedAccount, on_change: Callback<()>) -> impl IntoVi
             <h1>{lang.t_with("dashboard.welcome", &[("login", &login)])}</h1>
             {move || clock_drift().map(|drift| view! {
                 <p class="warning" role="status">{drift.message(lang)}</p>
+            })}
+            {move || failed_sign_ins().map(|count| view! {
+                <p class="warning" role="status">
+                    {match count {
+                        1 => lang.t("dashboard.one_failed_sign_in"),
+                        n => lang.t_with("dashboard.failed_sign_ins", &[("count", &n.to_string())]),
+                    }}
+                </p>
             })}
             {move || codes_left.get().filter(|left| *left <= 2).map(|left| view! {
                 <p class="warning" role="status">

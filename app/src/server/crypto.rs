@@ -11,6 +11,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::private_files;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -74,13 +76,21 @@ impl Vault {
         }
     }
 
-    /// The operator's key (base64 of 32 bytes) if given, otherwise the key
-    /// file in `data_dir`, created with owner-only permissions on first run.
-    pub fn load_or_create(data_dir: &Path, operator_key: Option<&str>) -> Result<Self, String> {
-        let encoded = match operator_key {
-            Some(key) => Zeroizing::new(key.trim().to_owned()),
-            None => read_or_create_key_file(data_dir)?,
+    /// The operator's key (base64 of 32 bytes), given or in a file of
+    /// theirs, otherwise the key file in `data_dir`, created with
+    /// owner-only permissions on first run. A key file others may read is
+    /// refused.
+    pub fn load_or_create(
+        data_dir: &Path,
+        operator_key: Option<&str>,
+        operator_key_file: Option<&Path>,
+    ) -> Result<Self, String> {
+        let encoded = match (operator_key, operator_key_file) {
+            (Some(key), _) => Zeroizing::new(key.to_owned()),
+            (None, Some(file)) => read_key_file(file)?,
+            (None, None) => read_or_create_key_file(data_dir)?,
         };
+        let encoded = Zeroizing::new(encoded.trim().to_owned());
         let bytes = Zeroizing::new(
             BASE64
                 .decode(encoded.as_bytes())
@@ -185,25 +195,24 @@ impl Vault {
     }
 }
 
+/// A key file, if only its owner may read it.
+fn read_key_file(path: &Path) -> Result<Zeroizing<String>, String> {
+    private_files::check_private(path)?;
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
 fn read_or_create_key_file(data_dir: &Path) -> Result<Zeroizing<String>, String> {
     let path = data_dir.join(KEY_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(contents) => return Ok(Zeroizing::new(contents)),
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-            return Err(format!("cannot read {}: {error}", path.display()));
-        }
-        Err(_) => {}
+    if path.exists() {
+        return read_key_file(&path);
     }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create data directory {}: {e}", data_dir.display()))?;
+    private_files::create_dir(data_dir)?;
     let mut master = Zeroizing::new([0u8; 32]);
     rand::rngs::OsRng.fill_bytes(master.as_mut());
     let encoded = Zeroizing::new(BASE64.encode(master.as_ref()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
+    match private_files::create_file(&path) {
         Ok(mut file) => {
             file.write_all(encoded.as_bytes())
                 .and_then(|()| file.sync_all())
@@ -212,11 +221,7 @@ fn read_or_create_key_file(data_dir: &Path) -> Result<Zeroizing<String>, String>
             Ok(encoded)
         }
         // Another process created it first: use theirs.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::read_to_string(&path)
-                .map(Zeroizing::new)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))
-        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => read_key_file(&path),
         Err(error) => Err(format!("cannot create {}: {error}", path.display())),
     }
 }
@@ -288,9 +293,9 @@ mod tests {
     #[test]
     fn key_file_is_created_once_owner_only_and_reused() {
         let dir = tempfile_dir();
-        let first = Vault::load_or_create(&dir, None).unwrap();
+        let first = Vault::load_or_create(&dir, None, None).unwrap();
         let sealed = first.seal(Purpose::RecoveryCode, 1, b"code");
-        let again = Vault::load_or_create(&dir, None).unwrap();
+        let again = Vault::load_or_create(&dir, None, None).unwrap();
         assert_eq!(
             again
                 .open(Purpose::RecoveryCode, 1, &sealed)
@@ -310,12 +315,28 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn an_operator_key_file_is_read_only_if_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("key");
+        std::fs::write(&file, format!("{}\n", BASE64.encode([3u8; 32]))).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let refused = Vault::load_or_create(dir.path(), None, Some(&file)).unwrap_err();
+        assert!(refused.contains("readable by its owner only"), "{refused}");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let vault = Vault::load_or_create(dir.path(), None, Some(&file)).unwrap();
+        let given = Vault::from_master_key(&[3u8; 32]);
+        assert_eq!(vault.key_check(), given.key_check());
+    }
+
     #[test]
     fn operator_key_must_be_32_bytes_of_base64() {
         let dir = tempfile_dir();
-        assert!(Vault::load_or_create(&dir, Some("not base64!")).is_err());
-        assert!(Vault::load_or_create(&dir, Some(&BASE64.encode([1u8; 16]))).is_err());
-        assert!(Vault::load_or_create(&dir, Some(&BASE64.encode([1u8; 32]))).is_ok());
+        assert!(Vault::load_or_create(&dir, Some("not base64!"), None).is_err());
+        assert!(Vault::load_or_create(&dir, Some(&BASE64.encode([1u8; 16])), None).is_err());
+        assert!(Vault::load_or_create(&dir, Some(&BASE64.encode([1u8; 32])), None).is_ok());
         assert!(
             !dir.join(KEY_FILE).exists(),
             "an operator key writes no file"

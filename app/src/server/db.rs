@@ -124,12 +124,18 @@ impl WriteQueue {
 
 /// The URL of the SQLite file inside `data_dir`, creating the directory.
 pub fn sqlite_url_in(data_dir: &Path) -> Result<String, String> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create data directory {}: {e}", data_dir.display()))?;
+    super::private_files::create_dir(data_dir)?;
     let dir = data_dir
         .canonicalize()
         .map_err(|e| format!("cannot resolve data directory {}: {e}", data_dir.display()))?;
     let file = dir.join("twofold.db");
+    // Created here, owner-only, before SQLite would create it with the
+    // umask's permissions; its journal files take the same.
+    match super::private_files::create_file(&file) {
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(format!("cannot create {}: {error}", file.display())),
+    }
     let path = file
         .to_str()
         .filter(|p| !p.contains(['?', '#']))

@@ -1,5 +1,12 @@
 //! The account's security events: recorded inside the transaction of the
 //! change they describe, so an event exists exactly when its change does.
+//!
+//! Failures and refusals (wrong passwords and codes, throttled attempts)
+//! are *repeated* kinds: a run of one of them since the last event that
+//! matters is one line with a count, so guessing cannot push a sign-in out
+//! of the list.
+
+use std::net::IpAddr;
 
 use super::dates::date_time_of;
 use super::db::Db;
@@ -9,27 +16,51 @@ use crate::types::{SecurityEvent, SecurityEventKind};
 
 const USER_AGENT_MAX: usize = 256;
 
+/// The client's address, as the server's layer read it: the peer, or
+/// behind a trusted proxy the address the proxy forwarded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
 /// Where a request came from, as far as the server can tell.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestMeta {
-    pub ip: Option<String>,
+    pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
 }
 
 impl RequestMeta {
     /// The one reading of a request's origin, for server functions and the
-    /// JSON API alike: the peer address and the (shortened) user agent.
+    /// JSON API alike: the client's address and the (shortened) user agent.
     pub fn of_parts(parts: &http::request::Parts) -> Self {
         let ip = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string());
+            .get::<ClientIp>()
+            .map(|client| client.0)
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|info| info.0.ip())
+            });
         let user_agent = parts
             .headers
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
         Self { ip, user_agent }
+    }
+
+    /// The source a password throttle counts by: an IPv4 address, or the
+    /// /64 of an IPv6 one (what one network is usually given).
+    pub fn source(&self) -> String {
+        match self.ip.map(|ip| ip.to_canonical()) {
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => {
+                let network = std::net::Ipv6Addr::from(u128::from(v6) & !(u64::MAX as u128));
+                format!("{network}/64")
+            }
+            None => "unknown".to_owned(),
+        }
     }
 
     /// From the request parts Leptos provides to server functions.
@@ -50,10 +81,32 @@ pub async fn record(
     let event = EventRow {
         kind: kind.as_str().to_owned(),
         at: now,
-        ip: meta.ip.clone(),
+        ip: meta.ip.map(|ip| ip.to_canonical().to_string()),
         user_agent: meta.user_agent.clone(),
+        repeats: 1,
     };
+    if kind.is_repeated() {
+        let others = REPEATED.map(SecurityEventKind::as_str);
+        if repo::events::add_to_run(conn, account_id, &event, &others).await? {
+            return Ok(());
+        }
+    }
     Ok(repo::events::insert(conn, account_id, &event).await?)
+}
+
+/// The kinds a run of which is one line.
+const REPEATED: [SecurityEventKind; 5] = [
+    SecurityEventKind::PasswordFailed,
+    SecurityEventKind::PasswordThrottled,
+    SecurityEventKind::PasswordConfirmationFailed,
+    SecurityEventKind::SecondFactorFailed,
+    SecurityEventKind::SecondFactorThrottled,
+];
+
+impl SecurityEventKind {
+    fn is_repeated(self) -> bool {
+        REPEATED.contains(&self)
+    }
 }
 
 /// Whether an event of `kind` was recorded after `since`.
@@ -66,28 +119,11 @@ pub async fn happened_since(
     Ok(repo::events::any_since(conn, account_id, kind.as_str(), since).await?)
 }
 
-/// When the latest events of `kind` after `since` happened, newest first.
-pub async fn times_since(
-    db: &Db,
-    account_id: i64,
-    kind: SecurityEventKind,
-    since: i64,
-    limit: i64,
-) -> Result<Vec<i64>, AppError> {
-    Ok(repo::events::times_since(&db.pool, account_id, kind.as_str(), since, limit).await?)
-}
-
-/// Records an event that is a change of its own (no other write with it).
-pub async fn record_alone(
-    db: &Db,
-    account_id: i64,
-    kind: SecurityEventKind,
-    meta: &RequestMeta,
-    now: i64,
-) -> Result<(), AppError> {
+/// Deletes a batch of events from before `before`, or beyond each
+/// account's latest `keep`; answers how many went.
+pub async fn prune(db: &Db, before: i64, keep: i64, batch: i64) -> Result<u64, AppError> {
     let _turn = db.write_turn().await;
-    let mut conn = db.pool.acquire().await?;
-    record(&mut conn, account_id, kind, meta, now).await
+    Ok(repo::events::prune(&db.pool, before, keep, batch).await?)
 }
 
 /// The latest events, newest first.
@@ -105,6 +141,7 @@ pub async fn latest(db: &Db, account_id: i64, limit: i64) -> Result<Vec<Security
                 at: date_time_of(row.at),
                 ip: row.ip,
                 user_agent: row.user_agent,
+                repeats: u32::try_from(row.repeats).unwrap_or(u32::MAX),
             })
         })
         .collect())

@@ -21,7 +21,7 @@ pub fn status(error: &AppError) -> StatusCode {
         AppError::LoginTaken | AppError::SetupExpired | AppError::TwoFactorNotEnabled => {
             StatusCode::CONFLICT
         }
-        AppError::SecondFactorLocked => StatusCode::LOCKED,
+        AppError::SecondFactorLocked | AppError::SignInLocked => StatusCode::LOCKED,
         AppError::Validation { .. } | AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Overloaded | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

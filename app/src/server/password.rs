@@ -5,11 +5,20 @@
 //! stays bounded however many sign-ins arrive, and a request that waits too
 //! long for its turn is told the server is busy instead of queueing forever.
 //!
+//! The hasher is shared fairly ([`Lane`]): an anonymous request (a sign-in
+//! or sign-up) is admitted only while its source has fewer than
+//! [`PER_SOURCE_IN_FLIGHT`] hashes queued or running, else answered 429 at
+//! once, and while fewer than [`QUEUE_PER_SLOT`] per slot are queued, else
+//! 503 at once. A signed-in session's password confirmation passes both
+//! limits, so it waits behind at most the bounded queue, however many
+//! anonymous requests arrive.
+//!
 //! The 19 MiB are reused from one hash to the next while sign-ins queue up:
 //! allocating them afresh cost a fifth of the hashing time in page faults
 //! and zeroing (measured with `perf` under 16 concurrent sign-ins). When
 //! nothing waits, they are given back, so an idle server stays small.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,9 +37,16 @@ pub const PARALLELISM: u32 = 1;
 /// How long a request may wait for a hashing slot before it is refused.
 const QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Anonymous hashes one source may have queued or running at once.
+pub const PER_SOURCE_IN_FLIGHT: usize = 4;
+
+/// Anonymous hashes queued or running per hashing slot, at most.
+pub const QUEUE_PER_SLOT: usize = 8;
+
 pub struct Passwords {
     permits: Arc<Semaphore>,
     memory: Arc<Memory>,
+    anonymous: Arc<Anonymous>,
     /// Verified against when the login is unknown, so that the answer takes
     /// as long as for a known login with a wrong password.
     dummy_hash: String,
@@ -172,15 +188,117 @@ fn verify_blocking(password: &str, stored: &str, memory: &mut Vec<Block>) -> Ver
     }
 }
 
+/// Whom a hash is for, and so which limits it passes.
+#[derive(Debug, Clone, Copy)]
+pub enum Lane<'a> {
+    /// A sign-in or sign-up, from `source` (`RequestMeta::source`).
+    Anonymous { source: &'a str },
+    /// A signed-in session's password confirmation.
+    SignedIn,
+}
+
+/// The anonymous hashes in flight: in all, and per source.
+#[derive(Default)]
+struct Anonymous {
+    bound: usize,
+    in_flight: Mutex<(usize, HashMap<String, usize>)>,
+}
+
+impl Anonymous {
+    fn counts(&self) -> std::sync::MutexGuard<'_, (usize, HashMap<String, usize>)> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A request's admission to the hasher, held while it hashes (one or two
+/// hashes: a verification and a rehash).
+pub struct Admitted<'p> {
+    passwords: &'p Passwords,
+    anonymous: Option<String>,
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        let Some(source) = self.anonymous.take() else {
+            return;
+        };
+        let mut counts = self.passwords.anonymous.counts();
+        counts.0 -= 1;
+        if let Some(count) = counts.1.get_mut(&source) {
+            *count -= 1;
+            if *count == 0 {
+                counts.1.remove(&source);
+            }
+        }
+    }
+}
+
+impl Admitted<'_> {
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.passwords
+            .run(move |memory| hash_blocking(&password, memory))
+            .await?
+    }
+
+    /// Verifies `password` against `stored`, or against a dummy hash when
+    /// the account does not exist (the answer is then always `No`).
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<Verified, AppError> {
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| self.passwords.dummy_hash.clone());
+        let verified = self
+            .passwords
+            .run(move |memory| verify_blocking(&password, &hash, memory))
+            .await?;
+        Ok(if known { verified } else { Verified::No })
+    }
+}
+
 impl Passwords {
     /// `parallel_hashes` is usually the number of cores.
     pub fn new(parallel_hashes: usize) -> Self {
+        let slots = parallel_hashes.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(parallel_hashes.max(1))),
+            permits: Arc::new(Semaphore::new(slots)),
             memory: Arc::default(),
+            anonymous: Arc::new(Anonymous {
+                bound: slots * QUEUE_PER_SLOT,
+                in_flight: Mutex::default(),
+            }),
             dummy_hash: hash_blocking("twofold dummy password for unknown logins", &mut Vec::new())
                 .expect("hashing a constant succeeds"),
         }
+    }
+
+    /// Lets a request hash, or refuses it at once: `RateLimited` when its
+    /// source has its share in flight, `Overloaded` when the queue is full.
+    pub fn admit(&self, lane: Lane<'_>) -> Result<Admitted<'_>, AppError> {
+        let Lane::Anonymous { source } = lane else {
+            return Ok(Admitted {
+                passwords: self,
+                anonymous: None,
+            });
+        };
+        let mut counts = self.anonymous.counts();
+        if counts.0 >= self.anonymous.bound {
+            tracing::warn!("password hashing queue full");
+            return Err(AppError::Overloaded);
+        }
+        let of_source = counts.1.entry(source.to_owned()).or_default();
+        if *of_source >= PER_SOURCE_IN_FLIGHT {
+            return Err(AppError::RateLimited { retry_after: 1 });
+        }
+        *of_source += 1;
+        counts.0 += 1;
+        Ok(Admitted {
+            passwords: self,
+            anonymous: Some(source.to_owned()),
+        })
     }
 
     async fn run<T: Send + 'static>(
@@ -206,26 +324,6 @@ impl Passwords {
             tracing::error!(%error, "password hashing task failed");
             AppError::Internal
         })
-    }
-
-    pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.run(move |memory| hash_blocking(&password, memory))
-            .await?
-    }
-
-    /// Verifies `password` against `stored`, or against a dummy hash when
-    /// the account does not exist (the answer is then always `No`).
-    pub async fn verify(
-        &self,
-        password: String,
-        stored: Option<String>,
-    ) -> Result<Verified, AppError> {
-        let known = stored.is_some();
-        let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
-        let verified = self
-            .run(move |memory| verify_blocking(&password, &hash, memory))
-            .await?;
-        Ok(if known { verified } else { Verified::No })
     }
 }
 
@@ -329,7 +427,13 @@ mod tests {
         let hashes: Vec<_> = (0..3)
             .map(|i| {
                 let passwords = passwords.clone();
-                tokio::spawn(async move { passwords.hash(format!("password {i}")).await })
+                tokio::spawn(async move {
+                    passwords
+                        .admit(Lane::SignedIn)
+                        .unwrap()
+                        .hash(format!("password {i}"))
+                        .await
+                })
             })
             .collect();
         for hash in hashes {
@@ -343,6 +447,8 @@ mod tests {
     async fn hash_is_argon2id_with_the_required_parameters() {
         let passwords = Passwords::new(2);
         let hash = passwords
+            .admit(Lane::SignedIn)
+            .unwrap()
             .hash("correct horse battery".into())
             .await
             .unwrap();
@@ -357,11 +463,15 @@ mod tests {
     async fn verify_accepts_the_right_password_only() {
         let passwords = Passwords::new(2);
         let hash = passwords
+            .admit(Lane::SignedIn)
+            .unwrap()
             .hash("correct horse battery".into())
             .await
             .unwrap();
         assert_eq!(
             passwords
+                .admit(Lane::SignedIn)
+                .unwrap()
                 .verify("correct horse battery".into(), Some(hash.clone()))
                 .await
                 .unwrap(),
@@ -369,6 +479,8 @@ mod tests {
         );
         assert_eq!(
             passwords
+                .admit(Lane::SignedIn)
+                .unwrap()
                 .verify("correct horse batterY".into(), Some(hash))
                 .await
                 .unwrap(),
@@ -379,8 +491,18 @@ mod tests {
     #[tokio::test]
     async fn same_password_gets_a_fresh_salt() {
         let passwords = Passwords::new(2);
-        let a = passwords.hash("same password!".into()).await.unwrap();
-        let b = passwords.hash("same password!".into()).await.unwrap();
+        let a = passwords
+            .admit(Lane::SignedIn)
+            .unwrap()
+            .hash("same password!".into())
+            .await
+            .unwrap();
+        let b = passwords
+            .admit(Lane::SignedIn)
+            .unwrap()
+            .hash("same password!".into())
+            .await
+            .unwrap();
         assert_ne!(a, b);
     }
 
@@ -388,6 +510,8 @@ mod tests {
     async fn unknown_account_never_verifies_even_with_the_dummy_password() {
         let passwords = Passwords::new(1);
         let verdict = passwords
+            .admit(Lane::SignedIn)
+            .unwrap()
             .verify("twofold dummy password for unknown logins".into(), None)
             .await
             .unwrap();
@@ -409,6 +533,8 @@ mod tests {
         let passwords = Passwords::new(1);
         assert_eq!(
             passwords
+                .admit(Lane::SignedIn)
+                .unwrap()
                 .verify("legacy password".into(), Some(old.clone()))
                 .await
                 .unwrap(),
@@ -416,11 +542,48 @@ mod tests {
         );
         assert_eq!(
             passwords
+                .admit(Lane::SignedIn)
+                .unwrap()
                 .verify("wrong password".into(), Some(old))
                 .await
                 .unwrap(),
             Verified::No
         );
+    }
+
+    #[test]
+    fn one_source_gets_a_few_hashes_and_the_queue_is_bounded() {
+        let passwords = Passwords::new(1);
+        let flood = Lane::Anonymous {
+            source: "192.0.2.1",
+        };
+        let mine: Vec<_> = (0..PER_SOURCE_IN_FLIGHT)
+            .map(|_| passwords.admit(flood).unwrap())
+            .collect();
+        assert_eq!(
+            passwords.admit(flood).err(),
+            Some(AppError::RateLimited { retry_after: 1 })
+        );
+        // Other sources fill the rest of the queue, then are turned away.
+        let others: Vec<_> = (0..QUEUE_PER_SLOT - PER_SOURCE_IN_FLIGHT)
+            .map(|i| {
+                let source = format!("198.51.100.{i}");
+                passwords
+                    .admit(Lane::Anonymous { source: &source })
+                    .unwrap()
+            })
+            .collect();
+        let late = Lane::Anonymous {
+            source: "203.0.113.9",
+        };
+        assert_eq!(passwords.admit(late).err(), Some(AppError::Overloaded));
+        // A signed-in confirmation is never turned away.
+        assert!(passwords.admit(Lane::SignedIn).is_ok());
+        drop(mine);
+        assert!(passwords.admit(flood).is_ok());
+        drop(others);
+        assert_eq!(passwords.anonymous.counts().0, 0);
+        assert!(passwords.anonymous.counts().1.is_empty());
     }
 
     #[tokio::test]
@@ -429,7 +592,12 @@ mod tests {
         // Hold the only permit, as a long-running hash would.
         let _held = passwords.permits.clone().acquire_owned().await.unwrap();
         tokio::time::pause();
-        let err = passwords.hash("some password".into()).await.unwrap_err();
+        let err = passwords
+            .admit(Lane::SignedIn)
+            .unwrap()
+            .hash("some password".into())
+            .await
+            .unwrap_err();
         assert_eq!(err, AppError::Overloaded);
     }
 }

@@ -4,35 +4,42 @@
 use super::AppState;
 use super::accounts;
 use super::caller::Caller;
-use super::events;
-use super::password::Verified;
+use super::password::{Lane, Verified};
+use super::password_attempts::{self, Purpose};
+use super::repo::password_failures::Attempt;
 use super::session::Session;
-use super::throttle;
+use super::sign_in::known_browser;
 use crate::error::AppError;
-use crate::types::SecurityEventKind;
 use crate::validation::validate_offered_password;
 
 /// Checks `password` for the signed-in `account`; if right, this session
-/// is unlocked and the answer is for how many seconds. Wrong ones are
-/// recorded, and five in the throttle's window refuse the pop-up for a
-/// while: a stolen session cannot guess the password at leisure.
+/// is unlocked and the answer is for how many seconds. A confirmation is
+/// a password attempt like a sign-in, in the same budgets
+/// (`password_attempts`): a stolen session cannot guess the password at
+/// leisure, and parallel guesses cannot overrun the budget.
 pub async fn confirm_password(caller: &Caller, password: String) -> Result<u32, AppError> {
     let (state, session, account, meta) = caller.parts();
     validate_offered_password(&password)?;
-    let now = state.clock.now();
-    let throttled = throttle::password_confirmation_retry_after(&state.db, account.id, now).await?;
-    if let Some(retry_after) = throttled {
-        return Err(AppError::RateLimited { retry_after });
-    }
     let stored = accounts::find_with_hash(state, &account.login)
         .await?
         .map(|(_, hash)| hash.0);
-    if state.passwords.verify(password, stored).await? == Verified::No {
+    let hashing = state.passwords.admit(Lane::SignedIn)?;
+    let attempt = Attempt {
+        account_id: Some(account.id),
+        browser_id: known_browser(state, session, Some(account)).await?,
+        source: meta.source(),
+    };
+    let now = state.clock.now();
+    let reserved =
+        password_attempts::reserve(&state.db, attempt, Purpose::Confirmation, meta, now).await?;
+    if hashing.verify(password, stored).await? == Verified::No {
         tracing::info!(account_id = account.id, "password confirmation failed");
-        let kind = SecurityEventKind::PasswordConfirmationFailed;
-        events::record_alone(&state.db, account.id, kind, meta, now).await?;
+        reserved.failed(&state.db, meta, now).await?;
         return Err(AppError::IncorrectPassword);
     }
+    let mut tx = state.db.begin_write().await?;
+    reserved.succeeded(&mut tx).await?;
+    tx.commit().await?;
     session.mark_reauthenticated(now).await?;
     Ok(u32::try_from(state.settings.reauth_seconds).unwrap_or(0))
 }

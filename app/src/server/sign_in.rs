@@ -5,9 +5,11 @@
 use super::AppState;
 use super::accounts::{self, Account, PasswordHash};
 use super::events::{self, RequestMeta};
-use super::password::Verified;
-use super::repo;
+use super::password::{Lane, Verified};
+use super::password_attempts::{self, Purpose};
+use super::repo::{self, password_failures::Attempt};
 use super::session::Session;
+use super::strength::validate_strength;
 use super::two_factor::{self, second_step};
 use crate::error::AppError;
 use crate::types::SecurityEventKind;
@@ -34,10 +36,14 @@ pub async fn sign_up(
     session: &Session,
     login: &str,
     password: String,
+    meta: &RequestMeta,
 ) -> Result<Account, AppError> {
     let login = validate_login(login)?;
     validate_new_password(&password)?;
-    let hash = PasswordHash(state.passwords.hash(password).await?);
+    validate_strength(login, &password)?;
+    let source = meta.source();
+    let hashing = state.passwords.admit(Lane::Anonymous { source: &source })?;
+    let hash = PasswordHash(hashing.hash(password).await?);
     let account = accounts::create(state, login, &hash)
         .await?
         .ok_or(AppError::LoginTaken)?;
@@ -47,8 +53,10 @@ pub async fn sign_up(
 }
 
 /// Step one: login and password. Unknown logins and wrong passwords get
-/// the same answer after the same work. On success the session gets a new
-/// id and is signed in, or only pending when the account has 2FA.
+/// the same answer after the same work; attempts past a budget
+/// (`password_attempts`) are refused before any hash. On success the
+/// session gets a new id and is signed in, or only pending when the
+/// account has 2FA.
 pub async fn password_step(
     state: &AppState,
     session: &Session,
@@ -70,13 +78,24 @@ pub async fn password_step(
         Some((account, hash)) => (Some(account), Some(hash.0)),
         None => (None, None),
     };
-    let verdict = state.passwords.verify(password.clone(), stored).await?;
+    let source = meta.source();
+    let hashing = state.passwords.admit(Lane::Anonymous { source: &source })?;
+    let attempt = Attempt {
+        account_id: account.as_ref().map(|account| account.id),
+        browser_id: known_browser(state, session, account.as_ref()).await?,
+        source,
+    };
+    let now = state.clock.now();
+    let reserved =
+        password_attempts::reserve(&state.db, attempt, Purpose::SignIn, meta, now).await?;
+    let verdict = hashing.verify(password.clone(), stored).await?;
     let Some(account) = account.filter(|_| verdict != Verified::No) else {
+        reserved.failed(&state.db, meta, now).await?;
         tracing::info!("sign-in refused");
         return Err(AppError::InvalidCredentials);
     };
     if verdict == Verified::YesRehash {
-        let hash = PasswordHash(state.passwords.hash(password).await?);
+        let hash = PasswordHash(hashing.hash(password).await?);
         let _turn = state.db.write_turn().await;
         repo::accounts::set_password_hash(&state.db.pool, account.id, &hash).await?;
         tracing::info!(
@@ -84,17 +103,21 @@ pub async fn password_step(
             "password rehashed with current parameters"
         );
     }
-    if two_factor::status(state, account.id).await?.enabled {
-        session.begin_pending(&account).await?;
+    let pending = two_factor::status(state, account.id).await?.enabled;
+    // The session, the attempt's success and the sign-in's event land
+    // together.
+    let mut tx = state.db.begin_write().await?;
+    reserved.succeeded(&mut tx).await?;
+    if pending {
+        let moved = session.begin_pending_on(&mut tx, &account).await?;
+        tx.commit().await?;
+        session.adopt(moved).await;
         tracing::info!(
             account_id = account.id,
             "password accepted, second factor required"
         );
         return Ok(PasswordStep::SecondFactorRequired);
     }
-    // The session and the sign-in's event land together.
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
     let moved = session.sign_in_on(&mut tx, &account).await?;
     let kind = SecurityEventKind::SignedInWithPassword;
     events::record(&mut tx, account.id, kind, meta, now).await?;
@@ -102,4 +125,16 @@ pub async fn password_step(
     session.adopt(moved).await;
     tracing::info!(account_id = account.id, "signed in with password only");
     Ok(PasswordStep::SignedIn)
+}
+
+/// The id of this browser among `account`'s known browsers, if it is one.
+pub async fn known_browser(
+    state: &AppState,
+    session: &Session,
+    account: Option<&Account>,
+) -> Result<Option<i64>, AppError> {
+    let (Some(account), Some(token)) = (account, session.browser_token().await) else {
+        return Ok(None);
+    };
+    Ok(repo::known_browsers::find(&state.db.pool, account.id, &token.hash()).await?)
 }

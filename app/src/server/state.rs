@@ -18,6 +18,9 @@ pub struct Settings {
     pub issuer: String,
     /// How long a password confirmation unlocks sensitive actions.
     pub reauth_seconds: i64,
+    /// A signed-in session ends this long after it signed in, however
+    /// much it is used (`--session-max-days`).
+    pub session_max_seconds: i64,
 }
 
 /// Cloned for every request by each extractor and layer that takes it, so

@@ -10,15 +10,37 @@
 //! [`gate`] begins by locking the account row (`repo::failures`), so one
 //! account's attempts are judged one at a time, never in a race.
 
-use super::db::Db;
-use super::events;
 use super::repo::{self, Conn};
 use crate::error::AppError;
-use crate::types::SecurityEventKind;
 
 pub const WINDOW_SECONDS: i64 = 300;
 pub const FAILURES_PER_WINDOW: i64 = 5;
 pub const HARD_CAP: i64 = 100;
+
+const SECOND_FACTOR: Window = Window {
+    failures: FAILURES_PER_WINDOW,
+    seconds: WINDOW_SECONDS,
+};
+
+/// A sliding window: at most `failures` in any `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub failures: i64,
+    pub seconds: i64,
+}
+
+impl Window {
+    /// Given the latest failures (newest first, at most `failures` of
+    /// them), how long until an attempt is allowed again, if it is not
+    /// now. The window frees up when the oldest of them leaves it.
+    pub fn retry_after(self, recent: &[i64], now: i64) -> Option<u64> {
+        if (recent.len() as i64) < self.failures {
+            return None;
+        }
+        let lifts_at = recent[recent.len() - 1] + self.seconds;
+        Some((lifts_at - now).max(1) as u64)
+    }
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Gate {
@@ -35,7 +57,7 @@ impl Gate {
     /// The decision, from the consecutive failures and the latest ones in
     /// the window (newest first, at most [`FAILURES_PER_WINDOW`]).
     pub fn decide(consecutive: i64, recent: &[i64], now: i64) -> Self {
-        if let Some(retry_after) = retry_after(recent, now) {
+        if let Some(retry_after) = SECOND_FACTOR.retry_after(recent, now) {
             Self::Throttled { retry_after }
         } else if consecutive >= HARD_CAP {
             Self::Capped
@@ -61,36 +83,6 @@ pub async fn gate(conn: &mut Conn, account_id: i64, now: i64) -> Result<Gate, Ap
     Ok(Gate::decide(consecutive, &recent, now))
 }
 
-/// Given the latest failures (newest first, at most five), how long until
-/// an attempt is allowed again, if it is not now. The window frees up when
-/// the oldest of the last five leaves it.
-fn retry_after(recent: &[i64], now: i64) -> Option<u64> {
-    if (recent.len() as i64) < FAILURES_PER_WINDOW {
-        return None;
-    }
-    let lifts_at = recent[recent.len() - 1] + WINDOW_SECONDS;
-    Some((lifts_at - now).max(1) as u64)
-}
-
-/// Password confirmations (the pop-up) get the same window, counted over
-/// their failure events: a stolen session cannot guess the password at
-/// leisure to unlock the sensitive actions.
-pub async fn password_confirmation_retry_after(
-    db: &Db,
-    account_id: i64,
-    now: i64,
-) -> Result<Option<u64>, AppError> {
-    let recent = events::times_since(
-        db,
-        account_id,
-        SecurityEventKind::PasswordConfirmationFailed,
-        now - WINDOW_SECONDS,
-        FAILURES_PER_WINDOW,
-    )
-    .await?;
-    Ok(retry_after(&recent, now))
-}
-
 pub async fn record_failure(conn: &mut Conn, account_id: i64, now: i64) -> Result<(), AppError> {
     Ok(repo::failures::record(conn, account_id, now, now - WINDOW_SECONDS).await?)
 }
@@ -113,6 +105,7 @@ mod tests {
 
     #[test]
     fn five_failures_in_the_window_wait_for_the_oldest_to_leave() {
+        let retry_after = |recent: &[i64], now| SECOND_FACTOR.retry_after(recent, now);
         assert_eq!(retry_after(&[100, 90, 80, 70], 110), None);
         assert_eq!(retry_after(&[100, 90, 80, 70, 60], 110), Some(250));
         assert_eq!(retry_after(&[100, 90, 80, 70, 60], 359), Some(1));

@@ -77,7 +77,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     adjust(&mut config);
 
     let Twofold { router, state } = server::build(&config).await.expect("server builds");
-    let addr = serve_in_process(router).await;
+    let addr = serve_in_process_with(router, &config).await;
     TestApp {
         addr,
         state,
@@ -90,9 +90,20 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
 /// Serves `router` on a random local port in the test's runtime. It never
 /// stops on a signal: those belong to the test binary.
 pub async fn serve_in_process(router: axum::Router) -> SocketAddr {
+    serve_in_process_with(router, &Config::defaults()).await
+}
+
+/// [`serve_in_process`] with the connection limits of `config`.
+pub async fn serve_in_process_with(router: axum::Router, config: &Config) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    let limits = server::connections::Limits::of(config);
+    tokio::spawn(server::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
     addr
 }
 
@@ -164,6 +175,11 @@ impl TestApp {
         Client::new(&format!("http://{}", self.addr))
     }
 
+    /// A fresh browser on another network: its connections come from `ip`.
+    pub fn client_from(&self, ip: &str) -> Client {
+        Client::from_address(&format!("http://{}", self.addr), ip)
+    }
+
     /// A client that has signed up as `login` and is signed in.
     pub async fn signed_up(&self, login: &str, password: &str) -> Client {
         let mut client = self.client();
@@ -180,6 +196,8 @@ pub struct Client {
     base: String,
     /// `name=value` of the session cookie, as a browser would send it.
     pub cookie: Option<String>,
+    /// `name=value` of the device cookie a sign-in gave this browser.
+    pub browser_cookie: Option<String>,
 }
 
 #[derive(Debug)]
@@ -222,14 +240,26 @@ impl Reply {
 impl Client {
     /// A client of a server at `base` (`http://host:port`), with no cookie.
     pub fn new(base: &str) -> Self {
+        Self::with_builder(base, reqwest::Client::builder())
+    }
+
+    /// A client whose connections come from `ip` (any 127.x.y.z is this
+    /// machine), as another network's browser would.
+    pub fn from_address(base: &str, ip: &str) -> Self {
+        let ip: std::net::IpAddr = ip.parse().expect("an address");
+        Self::with_builder(base, reqwest::Client::builder().local_address(ip))
+    }
+
+    fn with_builder(base: &str, builder: reqwest::ClientBuilder) -> Self {
         Self {
-            http: reqwest::Client::builder()
+            http: builder
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(USER_AGENT)
                 .build()
                 .unwrap(),
             base: base.to_owned(),
             cookie: None,
+            browser_cookie: None,
         }
     }
 
@@ -322,8 +352,13 @@ impl Client {
         // suite (seen once: an SSR response that never completed, like
         // leptos-rs/leptos#4851).
         request = request.timeout(REQUEST_TIMEOUT);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
+        let cookies: Vec<&str> = [&self.cookie, &self.browser_cookie]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if !cookies.is_empty() {
+            request = request.header("cookie", cookies.join("; "));
         }
         let response = request.send().await?;
         let reply = Reply {
@@ -336,6 +371,9 @@ impl Client {
             if pair.starts_with("twofold=") || pair.starts_with("__Host-twofold=") {
                 let removed = set_cookie.to_ascii_lowercase().contains("max-age=0");
                 self.cookie = (!removed).then(|| pair.to_owned());
+            }
+            if pair.starts_with("twofold_browser=") || pair.starts_with("__Host-twofold-browser=") {
+                self.browser_cookie = Some(pair.to_owned());
             }
         }
         Ok(reply)

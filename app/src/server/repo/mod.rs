@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod events;
 pub mod failures;
 pub mod key_check;
+pub mod known_browsers;
+pub mod password_failures;
 pub mod recovery_codes;
 pub mod sessions;
 pub mod two_factor;

@@ -16,6 +16,8 @@ pub struct SessionRow {
     pub stage: String,
     pub reauthenticated_at: Option<i64>,
     pub clock_drift: Option<String>,
+    pub failed_sign_ins: Option<i64>,
+    pub signed_in_at: i64,
     pub expires_at: i64,
 }
 
@@ -27,6 +29,8 @@ pub struct Values {
     pub stage: &'static str,
     pub reauthenticated_at: Option<i64>,
     pub clock_drift: Option<&'static str>,
+    pub failed_sign_ins: Option<i64>,
+    pub signed_in_at: i64,
     pub expires_at: i64,
 }
 
@@ -38,21 +42,24 @@ pub struct AsRead<'a> {
     pub now: i64,
 }
 
-/// The live session of a token hash, with its account.
+/// The live session of a token hash, with its account: unexpired at
+/// `now`, signed in after `oldest` (the absolute lifetime).
 pub async fn load<'c>(
     db: impl Executor<'c, Database = Any>,
     id_hash: &[u8],
     now: i64,
+    oldest: i64,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.login, a.session_epoch, s.stage, s.reauthenticated_at,
-                s.clock_drift, s.expires_at
+                s.clock_drift, s.failed_sign_ins, s.signed_in_at, s.expires_at
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id AND a.session_epoch = s.epoch
-         WHERE s.id_hash = $1 AND s.expires_at > $2",
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.signed_in_at > $3",
     )
     .bind(id_hash)
     .bind(now)
+    .bind(oldest)
     .fetch_optional(db)
     .await
 }
@@ -74,12 +81,13 @@ pub async fn extend(pool: &AnyPool, id_hash: &[u8], expires_at: i64) -> Result<b
 macro_rules! move_row {
     () => {
         "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
-             reauthenticated_at = $5, clock_drift = $6, expires_at = $7
-         WHERE id_hash = $8"
+             reauthenticated_at = $5, clock_drift = $6, failed_sign_ins = $7,
+             signed_in_at = $8, expires_at = $9
+         WHERE id_hash = $10"
     };
 }
 
-/// `sql` with `values` bound as $1..$7.
+/// `sql` with `values` bound as $1..$9.
 fn with_values<'q>(sql: &'q str, values: &'q Values) -> Query<'q, Any, AnyArguments<'q>> {
     sqlx::query(sql)
         .bind(&values.id_hash)
@@ -88,14 +96,16 @@ fn with_values<'q>(sql: &'q str, values: &'q Values) -> Query<'q, Any, AnyArgume
         .bind(values.stage)
         .bind(values.reauthenticated_at)
         .bind(values.clock_drift)
+        .bind(values.failed_sign_ins)
+        .bind(values.signed_in_at)
         .bind(values.expires_at)
 }
 
 pub async fn insert(conn: &mut Conn, values: &Values) -> Result<(), sqlx::Error> {
     with_values(
         "INSERT INTO sessions (id_hash, account_id, epoch, stage,
-             reauthenticated_at, clock_drift, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             reauthenticated_at, clock_drift, failed_sign_ins, signed_in_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         values,
     )
     .execute(conn)
@@ -128,7 +138,7 @@ pub async fn replace_as_read(
     let moved = with_values(
         concat!(
             move_row!(),
-            " AND stage = $9 AND epoch = $10 AND expires_at > $11"
+            " AND stage = $11 AND epoch = $12 AND expires_at > $13"
         ),
         values,
     )
@@ -149,6 +159,8 @@ pub enum Note {
     Reauthentication,
     /// The clock drift, once the dashboard showed it.
     ClockDrift,
+    /// The failed sign-ins before this one, once the dashboard showed them.
+    FailedSignIns,
 }
 
 pub async fn forget(pool: &AnyPool, id_hash: &[u8], note: Note) -> Result<(), sqlx::Error> {
@@ -157,6 +169,7 @@ pub async fn forget(pool: &AnyPool, id_hash: &[u8], note: Note) -> Result<(), sq
             "UPDATE sessions SET reauthenticated_at = NULL WHERE id_hash = $1"
         }
         Note::ClockDrift => "UPDATE sessions SET clock_drift = NULL WHERE id_hash = $1",
+        Note::FailedSignIns => "UPDATE sessions SET failed_sign_ins = NULL WHERE id_hash = $1",
     };
     sqlx::query(sql).bind(id_hash).execute(pool).await?;
     Ok(())
@@ -170,14 +183,23 @@ pub async fn delete(pool: &AnyPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Deletes the rows of dead sessions: expired at `now`, or of an old
-/// epoch. Answers how many went.
-pub async fn delete_dead(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+/// Deletes up to `batch` rows of dead sessions: expired at `now`, signed
+/// in at or before `oldest`, or of an old epoch. Answers how many went.
+pub async fn delete_dead(
+    pool: &AnyPool,
+    now: i64,
+    oldest: i64,
+    batch: i64,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
-        "DELETE FROM sessions WHERE expires_at <= $1
-             OR epoch <> (SELECT session_epoch FROM accounts WHERE id = sessions.account_id)",
+        "DELETE FROM sessions WHERE id_hash IN (
+             SELECT id_hash FROM sessions WHERE expires_at <= $1 OR signed_in_at <= $2
+                 OR epoch <> (SELECT session_epoch FROM accounts WHERE id = sessions.account_id)
+             LIMIT $3)",
     )
     .bind(now)
+    .bind(oldest)
+    .bind(batch)
     .execute(pool)
     .await?
     .rows_affected())

@@ -33,8 +33,9 @@ use record::{Record, Replacing, Stage};
 
 use super::AppState;
 use super::accounts::Account;
-use super::bearer::SessionToken;
+use super::bearer::{BrowserToken, SessionToken};
 use super::db::{Db, WriteTx};
+use super::password_attempts;
 use super::repo::sessions::Note;
 use super::repo::{self, Conn};
 use crate::error::AppError;
@@ -64,6 +65,16 @@ struct State {
     /// `None` until looked up; then the live record, if there is one.
     record: Option<Option<Record>>,
     cookie: CookieChange,
+    /// The browser's device cookie; `None` for an API client, which has
+    /// no cookies.
+    browser: Option<BrowserCookie>,
+}
+
+/// The device cookie a browser presented, and one issued to it since.
+#[derive(Default)]
+struct BrowserCookie {
+    presented: Option<BrowserToken>,
+    issued: Option<BrowserToken>,
 }
 
 impl std::fmt::Debug for Session {
@@ -86,9 +97,10 @@ pub async fn end_other_sessions(conn: &mut Conn, account: &Account) -> Result<i6
 }
 
 impl Session {
-    /// The session of a presented cookie value, or a new, empty one. A
-    /// malformed token is never looked up, and its cookie is cleared.
-    pub fn new(app: &AppState, presented: Option<&str>) -> Self {
+    /// The session of a browser's cookies (the session's value and the
+    /// device cookie's, if presented), or a new, empty one. A malformed
+    /// token is never looked up, and its cookie is cleared.
+    pub fn new(app: &AppState, presented: Option<&str>, browser: Option<&str>) -> Self {
         let token = presented.and_then(SessionToken::parse);
         let cookie = if presented.is_some() && token.is_none() {
             tracing::warn!("malformed session token refused");
@@ -96,24 +108,46 @@ impl Session {
         } else {
             CookieChange::Keep
         };
-        Self::with(app, token, cookie)
+        let browser = BrowserCookie {
+            presented: browser.and_then(BrowserToken::parse),
+            issued: None,
+        };
+        Self::with(app, token, cookie, Some(browser))
     }
 
     /// The session `token` names (an API bearer token, parsed), or a new,
     /// empty one.
     pub fn of_token(app: &AppState, token: Option<SessionToken>) -> Self {
-        Self::with(app, token, CookieChange::Keep)
+        Self::with(app, token, CookieChange::Keep, None)
     }
 
-    fn with(app: &AppState, token: Option<SessionToken>, cookie: CookieChange) -> Self {
+    fn with(
+        app: &AppState,
+        token: Option<SessionToken>,
+        cookie: CookieChange,
+        browser: Option<BrowserCookie>,
+    ) -> Self {
         Self(Arc::new(Shared {
             app: app.clone(),
             state: Mutex::new(State {
                 token,
                 record: None,
                 cookie,
+                browser,
             }),
         }))
+    }
+
+    /// The device cookie the browser presented, if well formed.
+    pub async fn browser_token(&self) -> Option<BrowserToken> {
+        let state = self.0.state.lock().await;
+        state.browser.as_ref()?.presented.clone()
+    }
+
+    /// A device cookie issued to the browser by this request's sign-in.
+    pub async fn issued_browser_token(&self) -> Option<BrowserToken> {
+        let state = self.0.state.lock().await;
+        state.browser.as_ref()?.issued.clone()
     }
 
     /// The token the client holds once this request is done, if any.
@@ -152,7 +186,8 @@ impl Session {
         };
         let now = self.now();
         let db = &self.0.app.db;
-        let row = repo::sessions::load(&db.pool, &token.hash(), now).await?;
+        let oldest = now - self.0.app.settings.session_max_seconds;
+        let row = repo::sessions::load(&db.pool, &token.hash(), now, oldest).await?;
         let mut record = row.map(Record::from_row).transpose()?;
         if let Some(live) = &mut record
             && live.stage == Stage::SignedIn
@@ -188,6 +223,9 @@ impl Session {
         state.cookie = CookieChange::Set(moved.token.clone(), max_age);
         state.token = Some(moved.token);
         state.record = Some(Some(moved.record));
+        if let (Some(cookie), Some(issued)) = (&mut state.browser, moved.browser) {
+            cookie.issued = Some(issued);
+        }
     }
 
     /// Writes `record` on `conn` under a new token, in place of what the
@@ -198,13 +236,20 @@ impl Session {
     /// A move never looks the session up: its caller may hold the write
     /// turn, which a lookup that extends the expiry would wait for. The
     /// request reads its session first (the guards in `api` do).
+    ///
+    /// A move that finishes a sign-in (to `SignedIn`, from no session or a
+    /// pending one) remembers the browser for the account, issuing it a
+    /// device cookie if it has none, and takes the failed sign-ins the
+    /// dashboard is to tell of. A signed-in session carried on keeps when
+    /// it signed in.
     async fn move_on(
         &self,
         conn: &mut Conn,
-        record: Record,
+        mut record: Record,
         stage: Option<Stage>,
     ) -> Result<Moved, AppError> {
         let state = self.0.state.lock().await;
+        let now = self.now();
         let replacing = match (stage, &state.record, &state.token) {
             (None, _, token) => Replacing::Whatever(token.as_ref()),
             (Some(_), None, _) => {
@@ -214,11 +259,29 @@ impl Session {
             (Some(stage), Some(Some(was)), Some(token))
                 if was.stage == stage && was.account.id == record.account.id =>
             {
+                if stage == Stage::SignedIn {
+                    record.signed_in_at = was.signed_in_at;
+                }
                 Replacing::Live(token, was)
             }
             (Some(_), Some(_), _) => return Err(AppError::Unauthorized),
         };
-        record::write(conn, replacing, record, self.now()).await
+        let finishes_sign_in = record.stage == Stage::SignedIn && stage != Some(Stage::SignedIn);
+        let mut issued = None;
+        if let (true, Some(browser)) = (finishes_sign_in, &state.browser) {
+            let account_id = record.account.id;
+            let token = browser.presented.clone().unwrap_or_else(|| {
+                let new = BrowserToken::generate();
+                issued = Some(new.clone());
+                new
+            });
+            repo::known_browsers::remember(conn, account_id, &token.hash(), now).await?;
+            record.failed_sign_ins =
+                password_attempts::take_failed_sign_ins(conn, account_id).await?;
+        }
+        let mut moved = record::write(conn, replacing, record, now).await?;
+        moved.browser = issued;
+        Ok(moved)
     }
 
     /// `move_on` on a connection of its own, adopted at once.
@@ -250,14 +313,20 @@ impl Session {
     }
 
     /// The password was right; the second factor is still to come. The
-    /// session can do nothing but finish signing in, within ten minutes.
-    pub async fn begin_pending(&self, account: &Account) -> Result<(), AppError> {
+    /// session can do nothing but finish signing in, within ten minutes:
+    /// written on `conn`, the transaction that counts the password right.
+    pub async fn begin_pending_on(
+        &self,
+        conn: &mut Conn,
+        account: &Account,
+    ) -> Result<Moved, AppError> {
+        let now = self.now();
         let record = Record {
             stage: Stage::Pending,
-            expires_at: self.now() + PENDING_SECONDS,
-            ..Record::signed_in(account, 0)
+            expires_at: now + PENDING_SECONDS,
+            ..Record::signed_in(account, now)
         };
-        self.move_alone(record, None).await
+        self.move_on(conn, record, None).await
     }
 
     /// Signs this pending session in under a new token on `conn`, the
@@ -330,6 +399,16 @@ impl Session {
         Ok(drift)
     }
 
+    /// The failed sign-ins before this session's, forgotten as they are
+    /// read (like the clock drift).
+    pub async fn take_failed_sign_ins(&self) -> Result<Option<u32>, AppError> {
+        let count = self.live(Stage::SignedIn).await?.failed_sign_ins;
+        if count.is_some() {
+            self.forget(Note::FailedSignIns).await?;
+        }
+        Ok(count)
+    }
+
     /// This session's row, and the record this request holds, stop saying
     /// `note`.
     async fn forget(&self, note: Note) -> Result<(), AppError> {
@@ -344,6 +423,7 @@ impl Session {
             match note {
                 Note::Reauthentication => record.reauthenticated_at = None,
                 Note::ClockDrift => record.clock_drift = None,
+                Note::FailedSignIns => record.failed_sign_ins = None,
             }
         }
         Ok(())
@@ -374,10 +454,11 @@ pub async fn from_request() -> Result<Session, AppError> {
         })
 }
 
-/// Deletes the rows of dead sessions: expired, or ended by a change of the
-/// account's epoch (they are refused already; this only keeps the table
-/// small). Answers how many went.
-pub async fn delete_dead(db: &Db, now: i64) -> Result<u64, AppError> {
+/// Deletes a batch of rows of dead sessions: expired, past the absolute
+/// lifetime (`max_seconds` after they signed in), or ended by a change of
+/// the account's epoch (they are refused already; this only keeps the
+/// table small). Answers how many went.
+pub async fn delete_dead(db: &Db, now: i64, max_seconds: i64, batch: i64) -> Result<u64, AppError> {
     let _turn = db.write_turn().await;
-    Ok(repo::sessions::delete_dead(&db.pool, now).await?)
+    Ok(repo::sessions::delete_dead(&db.pool, now, now - max_seconds, batch).await?)
 }

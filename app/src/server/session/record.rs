@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::server::accounts::Account;
-use crate::server::bearer::SessionToken;
+use crate::server::bearer::{BrowserToken, SessionToken};
 use crate::server::repo::Conn;
 use crate::server::repo::sessions::{self, AsRead, SessionRow, Values};
 use crate::types::ClockDrift;
@@ -65,6 +65,12 @@ pub(super) struct Record {
     /// A note for the dashboard to show once: the code just accepted
     /// matched a neighbouring time step.
     pub clock_drift: Option<ClockDrift>,
+    /// A note for the dashboard to show once: the failed sign-ins to the
+    /// account between the last sign-in and this one.
+    pub failed_sign_ins: Option<u32>,
+    /// When the session signed in: it ends `--session-max-days` later,
+    /// however much it is used.
+    pub signed_in_at: i64,
     pub expires_at: i64,
 }
 
@@ -75,6 +81,8 @@ impl Record {
             stage: Stage::SignedIn,
             reauthenticated_at: None,
             clock_drift: None,
+            failed_sign_ins: None,
+            signed_in_at: now,
             expires_at: now + IDLE_SECONDS,
         }
     }
@@ -85,6 +93,10 @@ impl Record {
             stage: Stage::parse(&row.stage).ok_or(AppError::Internal)?,
             reauthenticated_at: row.reauthenticated_at,
             clock_drift: row.clock_drift.as_deref().and_then(drift_parse),
+            failed_sign_ins: row
+                .failed_sign_ins
+                .map(|count| u32::try_from(count).unwrap_or(u32::MAX)),
+            signed_in_at: row.signed_in_at,
             expires_at: row.expires_at,
         })
     }
@@ -97,6 +109,8 @@ impl Record {
             stage: self.stage.as_str(),
             reauthenticated_at: self.reauthenticated_at,
             clock_drift: self.clock_drift.map(drift_as_str),
+            failed_sign_ins: self.failed_sign_ins.map(i64::from),
+            signed_in_at: self.signed_in_at,
             expires_at: self.expires_at,
         }
     }
@@ -110,6 +124,8 @@ impl Record {
 pub struct Moved {
     pub(super) token: SessionToken,
     pub(super) record: Record,
+    /// A device cookie issued with this sign-in, for the browser to keep.
+    pub(super) browser: Option<BrowserToken>,
 }
 
 /// The row a new token takes over.
@@ -153,7 +169,11 @@ pub(super) async fn write(
     if !moved {
         sessions::insert(conn, &values).await?;
     }
-    Ok(Moved { token, record })
+    Ok(Moved {
+        token,
+        record,
+        browser: None,
+    })
 }
 
 #[cfg(test)]
