@@ -130,9 +130,14 @@ pub async fn get(
 
 /// Sends `request` and answers whether its status was `expected`.
 pub async fn expect_status(request: reqwest::RequestBuilder, expected: u16) -> bool {
+    expect_one_of(request, &[expected]).await
+}
+
+/// Sends `request` and answers whether its status was one of `expected`.
+pub async fn expect_one_of(request: reqwest::RequestBuilder, expected: &[u16]) -> bool {
     match request.send().await {
         Ok(response) => {
-            let ok = response.status().as_u16() == expected;
+            let ok = expected.contains(&response.status().as_u16());
             // Read the body so the connection is reused.
             ok && response.bytes().await.is_ok()
         }

@@ -30,6 +30,9 @@ impl Server {
         let mut command = Command::new(binary);
         command
             .args(["--addr", &format!("127.0.0.1:{port}"), "--log", "error"])
+            // The load generator plays a reverse proxy in front of many
+            // clients: each request names its client (`forwarded_for`).
+            .args(["--trusted-proxies", "127.0.0.1"])
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--site-root")
@@ -239,4 +242,11 @@ pub fn unix_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
+}
+
+/// The `X-Forwarded-For` of the `n`th client of a run: one address each, as
+/// many people signing in through one proxy.
+pub fn forwarded_for(n: usize) -> (&'static str, String) {
+    let [_, b, c, d] = (n as u32).to_be_bytes();
+    ("x-forwarded-for", format!("10.{b}.{c}.{d}"))
 }

@@ -41,7 +41,7 @@ const QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const PER_SOURCE_IN_FLIGHT: usize = 4;
 
 /// Anonymous hashes queued or running per hashing slot, at most.
-pub const QUEUE_PER_SLOT: usize = 8;
+pub const QUEUE_PER_SLOT: usize = 32;
 
 pub struct Passwords {
     permits: Arc<Semaphore>,
