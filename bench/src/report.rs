@@ -134,8 +134,15 @@ pub fn markdown(figures: &Figures) -> String {
             .map(|r| r.2.clone())
             .unwrap_or_default()
     };
-    row("SignIn ≥ 90% of the argon2 ceiling", &|run| {
-        let ratio = rate(run, "SignIn (password only)") / figures.argon2;
+    // At 16 connections: at 200 the hasher's bounded queue answers most
+    // sign-ins 503 at once, and those would count as throughput.
+    row("SignIn (16 conn.) ≥ 90% of the argon2 ceiling", &|run| {
+        let at_16 = run
+            .rows
+            .iter()
+            .find(|r| r.0 == "SignIn (password only)" && r.1 == 16)
+            .map_or(0.0, |r| r.2.per_second());
+        let ratio = at_16 / figures.argon2;
         (format!("{:.0}%", ratio * 100.0), ratio >= 0.9)
     });
     row(
