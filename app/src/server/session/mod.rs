@@ -20,6 +20,8 @@
 //! layer (in the server crate) only tells the browser which token this
 //! handle ended with.
 
+mod browser;
+mod notes;
 mod record;
 mod unlock;
 
@@ -27,6 +29,7 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
+use browser::BrowserCookie;
 use record::EXTEND_EVERY_SECONDS;
 pub use record::{IDLE_SECONDS, Moved, PENDING_SECONDS};
 use record::{Record, Replacing, Stage};
@@ -35,8 +38,6 @@ use super::AppState;
 use super::accounts::Account;
 use super::bearer::{BrowserToken, SessionToken};
 use super::db::{Db, WriteTx};
-use super::password_attempts;
-use super::repo::sessions::Note;
 use super::repo::{self, Conn};
 use crate::error::AppError;
 use crate::types::ClockDrift;
@@ -70,13 +71,6 @@ struct State {
     browser: Option<BrowserCookie>,
 }
 
-/// The device cookie a browser presented, and one issued to it since.
-#[derive(Default)]
-struct BrowserCookie {
-    presented: Option<BrowserToken>,
-    issued: Option<BrowserToken>,
-}
-
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Session(..)")
@@ -108,11 +102,7 @@ impl Session {
         } else {
             CookieChange::Keep
         };
-        let browser = BrowserCookie {
-            presented: browser.and_then(BrowserToken::parse),
-            issued: None,
-        };
-        Self::with(app, token, cookie, Some(browser))
+        Self::with(app, token, cookie, Some(BrowserCookie::presented(browser)))
     }
 
     /// The session `token` names (an API bearer token, parsed), or a new,
@@ -267,18 +257,10 @@ impl Session {
             (Some(_), Some(_), _) => return Err(AppError::Unauthorized),
         };
         let finishes_sign_in = record.stage == Stage::SignedIn && stage != Some(Stage::SignedIn);
-        let mut issued = None;
-        if let (true, Some(browser)) = (finishes_sign_in, &state.browser) {
-            let account_id = record.account.id;
-            let token = browser.presented.clone().unwrap_or_else(|| {
-                let new = BrowserToken::generate();
-                issued = Some(new.clone());
-                new
-            });
-            repo::known_browsers::remember(conn, account_id, &token.hash(), now).await?;
-            record.failed_sign_ins =
-                password_attempts::take_failed_sign_ins(conn, account_id).await?;
-        }
+        let issued = match (finishes_sign_in, &state.browser) {
+            (true, Some(browser)) => browser.signed_in(conn, &mut record, now).await?,
+            _ => None,
+        };
         let mut moved = record::write(conn, replacing, record, now).await?;
         moved.browser = issued;
         Ok(moved)
@@ -387,46 +369,6 @@ impl Session {
     /// or it expired.
     pub async fn pending_account(&self) -> Result<Account, AppError> {
         Ok(self.live(Stage::Pending).await?.account)
-    }
-
-    /// The noted clock drift, forgotten as it is read. Only a note that is
-    /// there is removed: every dashboard load would otherwise write.
-    pub async fn take_clock_drift(&self) -> Result<Option<ClockDrift>, AppError> {
-        let drift = self.live(Stage::SignedIn).await?.clock_drift;
-        if drift.is_some() {
-            self.forget(Note::ClockDrift).await?;
-        }
-        Ok(drift)
-    }
-
-    /// The failed sign-ins before this session's, forgotten as they are
-    /// read (like the clock drift).
-    pub async fn take_failed_sign_ins(&self) -> Result<Option<u32>, AppError> {
-        let count = self.live(Stage::SignedIn).await?.failed_sign_ins;
-        if count.is_some() {
-            self.forget(Note::FailedSignIns).await?;
-        }
-        Ok(count)
-    }
-
-    /// This session's row, and the record this request holds, stop saying
-    /// `note`.
-    async fn forget(&self, note: Note) -> Result<(), AppError> {
-        let mut state = self.0.state.lock().await;
-        let Some(token) = state.token.clone() else {
-            return Ok(());
-        };
-        let db = &self.0.app.db;
-        let _turn = db.write_turn().await;
-        repo::sessions::forget(&db.pool, &token.hash(), note).await?;
-        if let Some(Some(record)) = &mut state.record {
-            match note {
-                Note::Reauthentication => record.reauthenticated_at = None,
-                Note::ClockDrift => record.clock_drift = None,
-                Note::FailedSignIns => record.failed_sign_ins = None,
-            }
-        }
-        Ok(())
     }
 
     /// Ends the session: its row is deleted and the cookie is cleared, so
