@@ -85,6 +85,36 @@ impl std::fmt::Debug for BrowserToken {
     }
 }
 
+/// The secret in a password reset link (`/reset/<token>`): 256 random
+/// bits, like a session token; stored as its SHA-256.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResetToken(SessionToken);
+
+impl ResetToken {
+    pub fn generate() -> Self {
+        Self(SessionToken::generate())
+    }
+
+    /// A well-formed token, or `None`.
+    pub fn parse(text: &str) -> Option<Self> {
+        SessionToken::parse(text).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    pub fn hash(&self) -> Vec<u8> {
+        self.0.hash()
+    }
+}
+
+impl std::fmt::Debug for ResetToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResetToken(..)")
+    }
+}
+
 /// What every personal access token begins with, so that it is told from
 /// a session token at a glance (and by secret scanners).
 pub const ACCESS_TOKEN_PREFIX: &str = "twofold_pat_";

@@ -122,13 +122,16 @@ impl WriteQueue {
     }
 }
 
+/// The SQLite file's name in the data directory.
+pub const SQLITE_FILE: &str = "twofold.db";
+
 /// The URL of the SQLite file inside `data_dir`, creating the directory.
 pub fn sqlite_url_in(data_dir: &Path) -> Result<String, String> {
     super::private_files::create_dir(data_dir)?;
     let dir = data_dir
         .canonicalize()
         .map_err(|e| format!("cannot resolve data directory {}: {e}", data_dir.display()))?;
-    let file = dir.join("twofold.db");
+    let file = dir.join(SQLITE_FILE);
     // Created here, owner-only, before SQLite would create it with the
     // umask's permissions; its journal files take the same.
     match super::private_files::create_file(&file) {

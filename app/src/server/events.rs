@@ -32,18 +32,20 @@ impl RequestMeta {
     /// The one reading of a request's origin, for server functions and the
     /// JSON API alike: the client's address and the (shortened) user agent.
     pub fn of_parts(parts: &http::request::Parts) -> Self {
-        let ip = parts
-            .extensions
+        Self::of(&parts.headers, &parts.extensions)
+    }
+
+    /// [`Self::of_parts`], from a request's headers and extensions.
+    pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Self {
+        let ip = extensions
             .get::<ClientIp>()
             .map(|client| client.0)
             .or_else(|| {
-                parts
-                    .extensions
+                extensions
                     .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                     .map(|info| info.0.ip())
             });
-        let user_agent = parts
-            .headers
+        let user_agent = headers
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());

@@ -17,7 +17,11 @@ pub fn status(error: &AppError) -> StatusCode {
         | AppError::IncorrectPassword
         | AppError::InvalidCode { .. }
         | AppError::InvalidRecoveryCode => StatusCode::UNAUTHORIZED,
-        AppError::ReauthRequired | AppError::TokenNotAllowed => StatusCode::FORBIDDEN,
+        AppError::ReauthRequired | AppError::TokenNotAllowed | AppError::SignUpClosed => {
+            StatusCode::FORBIDDEN
+        }
+        AppError::SessionNotFound | AppError::ResetLinkInvalid => StatusCode::NOT_FOUND,
+        AppError::ResetLinkExpired | AppError::ResetLinkUsed => StatusCode::GONE,
         AppError::LoginTaken | AppError::SetupExpired | AppError::TwoFactorNotEnabled => {
             StatusCode::CONFLICT
         }

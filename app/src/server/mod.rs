@@ -3,7 +3,9 @@
 //! feature). Services here hold rules and own their transactions; the
 //! SQL is in `repo`.
 
+pub mod account_deletion;
 pub mod accounts;
+pub mod activity_export;
 pub mod bearer;
 pub mod caller;
 pub mod clock;
@@ -13,13 +15,17 @@ pub mod dates;
 pub mod db;
 pub mod events;
 pub mod http_error;
+pub mod operator;
 pub mod password;
 pub mod password_attempts;
+pub mod password_change;
+pub mod password_reset;
 pub mod private_files;
 pub mod reauth;
 pub mod recovery;
 pub mod repo;
 pub mod session;
+pub mod session_list;
 pub mod sign_in;
 pub mod state;
 pub mod strength;

@@ -183,14 +183,10 @@ pub async fn take_failed_sign_ins(
     Ok((count > 0).then(|| u32::try_from(count).unwrap_or(u32::MAX)))
 }
 
-/// An operator's unlock of an account at the hard cap (the operator's
-/// command line calls it).
-pub async fn unlock(db: &Db, account_id: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    password_failures::reset_consecutive(&mut tx, account_id).await?;
-    tx.commit().await?;
-    tracing::info!(account_id, "password attempts unlocked");
-    Ok(())
+/// Clears the account's password budgets and its hard cap, on `conn`
+/// (the operator's unlock, a password reset).
+pub async fn unlock(conn: &mut Conn, account_id: i64) -> Result<(), AppError> {
+    Ok(password_failures::clear_account(conn, account_id).await?)
 }
 
 /// Deletes a batch of attempts that left every window; answers how many.

@@ -13,11 +13,21 @@ use crate::error::AppError;
 use crate::validation::validate_offered_password;
 
 /// Checks `password` for the signed-in `account`; if right, this session
-/// is unlocked and the answer is for how many seconds. A confirmation is
-/// a password attempt like a sign-in, in the same budgets
-/// (`password_attempts`): a stolen session cannot guess the password at
-/// leisure, and parallel guesses cannot overrun the budget.
+/// is unlocked and the answer is for how many seconds.
 pub async fn confirm_password(caller: &Caller, password: String) -> Result<u32, AppError> {
+    check_password(caller, password).await?;
+    let (state, session, ..) = caller.parts();
+    session.mark_reauthenticated(state.clock.now()).await?;
+    Ok(u32::try_from(state.settings.reauth_seconds).unwrap_or(0))
+}
+
+/// Checks the signed-in account's current password, as the pop-up and
+/// the forms that ask for it again (change password, delete account) do.
+/// A check is a password attempt like a sign-in, in the same budgets
+/// (`password_attempts`): a stolen session cannot guess the password at
+/// leisure, and parallel guesses cannot overrun the budget. Wrong:
+/// `IncorrectPassword`, counted and recorded.
+pub async fn check_password(caller: &Caller, password: String) -> Result<(), AppError> {
     let (state, session, account, meta) = caller.parts();
     validate_offered_password(&password)?;
     let stored = accounts::find_with_hash(state, &account.login)
@@ -40,8 +50,7 @@ pub async fn confirm_password(caller: &Caller, password: String) -> Result<u32, 
     let mut tx = state.db.begin_write().await?;
     reserved.succeeded(&mut tx).await?;
     tx.commit().await?;
-    session.mark_reauthenticated(now).await?;
-    Ok(u32::try_from(state.settings.reauth_seconds).unwrap_or(0))
+    Ok(())
 }
 
 /// Sensitive actions need a password confirmation on this session within

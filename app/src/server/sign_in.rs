@@ -38,9 +38,12 @@ pub async fn sign_up(
     password: String,
     meta: &RequestMeta,
 ) -> Result<Account, AppError> {
+    if !state.settings.sign_up_open {
+        return Err(AppError::SignUpClosed);
+    }
     let login = validate_login(login)?;
     validate_new_password(&password)?;
-    validate_strength(login, &password)?;
+    validate_strength(&password, &[login])?;
     let source = meta.source();
     let hashing = state.passwords.admit(Lane::Anonymous { source: &source })?;
     let hash = PasswordHash(hashing.hash(password).await?);

@@ -21,6 +21,8 @@ pub struct Settings {
     /// A signed-in session ends this long after it signed in, however
     /// much it is used (`--session-max-days`).
     pub session_max_seconds: i64,
+    /// Whether people may create their own accounts (`--signup open`).
+    pub sign_up_open: bool,
 }
 
 /// Cloned for every request by each extractor and layer that takes it, so

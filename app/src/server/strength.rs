@@ -14,13 +14,24 @@ pub const MINIMUM_SCORE: Score = Score::Three;
 /// password is judged by its beginning (which must then be strong alone).
 const JUDGED_CHARS: usize = 100;
 
-/// Refuses a new password for `login` that is too easy to guess.
-pub fn validate_strength(login: &str, password: &str) -> Result<(), AppError> {
+/// Refuses a new password that is too easy to guess, given what an
+/// attacker would try first: the login, and for a change the old password
+/// (`known`), besides "twofold".
+pub fn validate_strength(password: &str, known: &[&str]) -> Result<(), AppError> {
     let judged: String = password.chars().take(JUDGED_CHARS).collect();
-    if zxcvbn::zxcvbn(&judged, &[login, "twofold"]).score() < MINIMUM_SCORE {
+    let mut inputs = vec!["twofold"];
+    inputs.extend(known.iter().map(|word| truncated(word)));
+    if zxcvbn::zxcvbn(&judged, &inputs).score() < MINIMUM_SCORE {
         return Err(AppError::validation("password", Reason::PasswordWeak));
     }
     Ok(())
+}
+
+/// The first [`JUDGED_CHARS`] characters of `text`.
+fn truncated(text: &str) -> &str {
+    text.char_indices()
+        .nth(JUDGED_CHARS)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 #[cfg(test)]
@@ -37,7 +48,7 @@ mod tests {
             "twofold2026",
         ] {
             assert_eq!(
-                validate_strength("ana", weak),
+                validate_strength(weak, &["ana"]),
                 Err(AppError::validation("password", Reason::PasswordWeak)),
                 "{weak}"
             );
@@ -47,9 +58,22 @@ mod tests {
     #[test]
     fn unrelated_words_pass() {
         assert_eq!(
-            validate_strength("ana", "lantern quietly orbit marmalade"),
+            validate_strength("lantern quietly orbit marmalade", &["ana"]),
             Ok(())
         );
-        assert_eq!(validate_strength("ana", "V7#qk2!Lm9@zR4"), Ok(()));
+        assert_eq!(validate_strength("V7#qk2!Lm9@zR4", &["ana"]), Ok(()));
+    }
+
+    #[test]
+    fn a_new_password_close_to_the_old_one_is_refused() {
+        let old = "lantern quietly orbit marmalade";
+        assert_eq!(
+            validate_strength("lantern quietly orbit marmalade!", &["ana"]),
+            Ok(())
+        );
+        assert_eq!(
+            validate_strength("lantern quietly orbit marmalade!", &["ana", old]),
+            Err(AppError::validation("password", Reason::PasswordWeak))
+        );
     }
 }

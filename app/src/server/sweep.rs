@@ -1,12 +1,14 @@
 //! The periodic sweep: deletes rows that are refused or shown no more
 //! (dead sessions, password failures out of every window, browsers unseen
-//! for 400 days, security events past their keeping). Each delete takes
+//! for 400 days, reset links a day past their hour, security events past
+//! their keeping). Each delete takes
 //! a small batch, and SQLite's write turn is given back between batches,
 //! so requests never wait long behind it.
 
 use super::AppState;
 use super::events;
 use super::password_attempts;
+use super::password_reset;
 use super::session;
 use crate::error::AppError;
 
@@ -18,6 +20,10 @@ pub const KEEP_SECONDS: i64 = 400 * 24 * 60 * 60;
 
 /// And at most this many events per account.
 pub const EVENTS_PER_ACCOUNT: i64 = 2_000;
+
+/// A spent or expired reset link is kept a day, so that whoever opens it
+/// is told it was used or expired, not that it never existed.
+const DAY_SECONDS: i64 = 24 * 60 * 60;
 
 /// One sweep; what could not be deleted now is tried at the next.
 pub async fn run(state: &AppState) {
@@ -34,6 +40,10 @@ pub async fn run(state: &AppState) {
     .await;
     sweep("browsers not seen for 400 days", || {
         password_attempts::forget_old_browsers(db, now - KEEP_SECONDS, BATCH)
+    })
+    .await;
+    sweep("reset links expired a day ago", || {
+        password_reset::delete_old(db, now - DAY_SECONDS, BATCH)
     })
     .await;
     sweep("old security events", || {

@@ -117,6 +117,18 @@ pub async fn revoke(
     Ok(revoked == 1)
 }
 
+/// Revokes every token of the account not revoked yet; answers how many.
+pub async fn revoke_all(conn: &mut Conn, account_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 /// The active token with this hash, its account and status, in one round
 /// trip.
 pub async fn find_active<'c>(

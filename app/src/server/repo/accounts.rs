@@ -106,3 +106,89 @@ pub async fn bump_session_epoch(
     .fetch_optional(conn)
     .await
 }
+
+/// The account `login_key` names, read by an UPDATE of its row: in a
+/// transaction, the first statement is then a write, which waits for
+/// SQLite's write lock instead of reading a snapshot that a write from
+/// another process (the operator's commands run beside the servers) would
+/// make stale; on PostgreSQL it holds the row.
+pub async fn lock_by_login_key(
+    conn: &mut Conn,
+    login_key: &str,
+) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE accounts SET session_epoch = session_epoch WHERE login_key = $1
+         RETURNING id, login, session_epoch",
+    )
+    .bind(login_key)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Moves the account's session epoch on, whatever it was: every session
+/// of the account is dead (an operator's action, a password reset).
+pub async fn end_all_sessions(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the account; its sessions, second factor, recovery codes,
+/// tokens, events, throttle rows, known browsers and reset links go with
+/// it (`ON DELETE CASCADE`), in this one statement. Answers whether it
+/// existed.
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM accounts WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(deleted == 1)
+}
+
+/// An account as the operator's `accounts` command lists it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Summary {
+    pub login: String,
+    pub created_at: i64,
+    pub two_factor: i64,
+    pub recovery_codes_left: i64,
+    pub last_sign_in: Option<i64>,
+    /// Consecutive failed passwords from unknown browsers (the hard cap).
+    pub password_failures: i64,
+    /// Consecutive failed second factors (their hard cap).
+    pub second_factor_failures: i64,
+    /// Failed passwords from unknown browsers after the window's start.
+    pub recent_password_failures: i64,
+    /// Failed second factors after their window's start.
+    pub recent_code_failures: i64,
+}
+
+/// Every account, by login, with what the operator needs to know of it;
+/// the windows start after `password_since` and `code_since`.
+pub async fn summaries<'c>(
+    db: impl Executor<'c, Database = Any>,
+    password_since: i64,
+    code_since: i64,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.login, a.created_at, a.password_failures, a.second_factor_failures,
+             (SELECT COUNT(*) FROM two_factor WHERE account_id = a.id) AS two_factor,
+             (SELECT COUNT(*) FROM recovery_codes
+                  WHERE account_id = a.id AND used_at IS NULL) AS recovery_codes_left,
+             (SELECT MAX(at) FROM security_events WHERE account_id = a.id AND kind IN
+                  ('signed_in_with_password', 'signed_in_with_code',
+                   'signed_in_with_recovery_code')) AS last_sign_in,
+             (SELECT COUNT(*) FROM password_failures WHERE account_id = a.id
+                  AND browser_id IS NULL AND failed_at > $1) AS recent_password_failures,
+             (SELECT COUNT(*) FROM second_factor_failures WHERE account_id = a.id
+                  AND failed_at > $2) AS recent_code_failures
+         FROM accounts a ORDER BY a.login_key",
+    )
+    .bind(password_since)
+    .bind(code_since)
+    .fetch_all(db)
+    .await
+}

@@ -125,3 +125,17 @@ pub async fn latest<'c>(
     .fetch_all(db)
     .await
 }
+
+/// Every event of the account, newest first (at most the sweep's keep).
+pub async fn all<'c>(
+    db: impl Executor<'c, Database = Any>,
+    account_id: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, at, ip, user_agent, repeats FROM security_events
+         WHERE account_id = $1 ORDER BY id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}

@@ -50,3 +50,23 @@ pub async fn delete_old(pool: &AnyPool, before: i64, batch: i64) -> Result<u64, 
     .await?
     .rows_affected())
 }
+
+/// Forgets every browser known to the account but the one `keep` names:
+/// after a password change or reset, a browser that signed in with the old
+/// password has no budget of its own any more.
+pub async fn forget_others(
+    conn: &mut Conn,
+    account_id: i64,
+    keep: Option<&[u8]>,
+) -> Result<(), sqlx::Error> {
+    let query = match keep {
+        Some(keep) => {
+            sqlx::query("DELETE FROM known_browsers WHERE account_id = $1 AND token_hash <> $2")
+                .bind(account_id)
+                .bind(keep)
+        }
+        None => sqlx::query("DELETE FROM known_browsers WHERE account_id = $1").bind(account_id),
+    };
+    query.execute(conn).await?;
+    Ok(())
+}

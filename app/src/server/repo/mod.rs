@@ -14,6 +14,7 @@ pub mod failures;
 pub mod key_check;
 pub mod known_browsers;
 pub mod password_failures;
+pub mod password_resets;
 pub mod recovery_codes;
 pub mod sessions;
 pub mod two_factor;

@@ -110,15 +110,6 @@ pub async fn succeeded(conn: &mut Conn, id: i64, account_id: i64) -> Result<(), 
     Ok(())
 }
 
-/// An operator's unlock: the account's consecutive failures start again.
-pub async fn reset_consecutive(conn: &mut Conn, account_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET password_failures = 0 WHERE id = $1")
-        .bind(account_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// One more failed sign-in for the owner to be told of.
 pub async fn note_failed_sign_in(conn: &mut Conn, account_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1")
@@ -160,4 +151,18 @@ pub async fn delete_old(pool: &AnyPool, before: i64, batch: i64) -> Result<u64, 
     .execute(pool)
     .await?
     .rows_affected())
+}
+
+/// Clears the account's password failures, the hard cap's count with
+/// them (the operator's unlock, a password reset).
+pub async fn clear_account(conn: &mut Conn, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM password_failures WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE accounts SET password_failures = 0 WHERE id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

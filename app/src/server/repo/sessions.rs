@@ -19,10 +19,31 @@ pub struct SessionRow {
     pub failed_sign_ins: Option<i64>,
     pub signed_in_at: i64,
     pub expires_at: i64,
+    #[sqlx(flatten)]
+    pub seen: Seen,
+}
+
+/// What the Sessions tab shows of a session besides its stage: the handle
+/// it is named by, when and from where it was last used.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Seen {
+    pub handle: String,
+    pub last_used_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A live session of an account, as the Sessions tab lists it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Listed {
+    pub stage: String,
+    pub signed_in_at: i64,
+    #[sqlx(flatten)]
+    pub seen: Seen,
 }
 
 /// The values a session row is written with.
-pub struct Values {
+pub struct Values<'a> {
     pub id_hash: Vec<u8>,
     pub account_id: i64,
     pub epoch: i64,
@@ -32,6 +53,7 @@ pub struct Values {
     pub failed_sign_ins: Option<i64>,
     pub signed_in_at: i64,
     pub expires_at: i64,
+    pub seen: &'a Seen,
 }
 
 /// The row as a request read it: a move is made only if it still is.
@@ -52,7 +74,8 @@ pub async fn load<'c>(
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.login, a.session_epoch, s.stage, s.reauthenticated_at,
-                s.clock_drift, s.failed_sign_ins, s.signed_in_at, s.expires_at
+                s.clock_drift, s.failed_sign_ins, s.signed_in_at, s.expires_at,
+                s.handle, s.last_used_at, s.ip, s.user_agent
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id AND a.session_epoch = s.epoch
          WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.signed_in_at > $3",
@@ -64,16 +87,27 @@ pub async fn load<'c>(
     .await
 }
 
-/// Moves the idle expiry on to `expires_at` if it is earlier; answers
-/// whether it moved (another request may have moved it or the token).
-pub async fn extend(pool: &AnyPool, id_hash: &[u8], expires_at: i64) -> Result<bool, sqlx::Error> {
-    let extended =
-        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2 AND expires_at < $1")
-            .bind(expires_at)
-            .bind(id_hash)
-            .execute(pool)
-            .await?
-            .rows_affected();
+/// Moves the idle expiry on to `expires_at` if it is earlier, noting the
+/// use `seen` describes; answers whether it moved (another request may
+/// have moved it or the token).
+pub async fn extend(
+    pool: &AnyPool,
+    id_hash: &[u8],
+    expires_at: i64,
+    seen: &Seen,
+) -> Result<bool, sqlx::Error> {
+    let extended = sqlx::query(
+        "UPDATE sessions SET expires_at = $1, last_used_at = $2, ip = $3, user_agent = $4
+         WHERE id_hash = $5 AND expires_at < $1",
+    )
+    .bind(expires_at)
+    .bind(seen.last_used_at)
+    .bind(seen.ip.as_deref())
+    .bind(seen.user_agent.as_deref())
+    .bind(id_hash)
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(extended == 1)
 }
 
@@ -82,13 +116,14 @@ macro_rules! move_row {
     () => {
         "UPDATE sessions SET id_hash = $1, account_id = $2, epoch = $3, stage = $4,
              reauthenticated_at = $5, clock_drift = $6, failed_sign_ins = $7,
-             signed_in_at = $8, expires_at = $9
-         WHERE id_hash = $10"
+             signed_in_at = $8, expires_at = $9, handle = $10, last_used_at = $11,
+             ip = $12, user_agent = $13
+         WHERE id_hash = $14"
     };
 }
 
-/// `sql` with `values` bound as $1..$9.
-fn with_values<'q>(sql: &'q str, values: &'q Values) -> Query<'q, Any, AnyArguments<'q>> {
+/// `sql` with `values` bound as $1..$13.
+fn with_values<'q>(sql: &'q str, values: &'q Values<'q>) -> Query<'q, Any, AnyArguments<'q>> {
     sqlx::query(sql)
         .bind(&values.id_hash)
         .bind(values.account_id)
@@ -99,13 +134,18 @@ fn with_values<'q>(sql: &'q str, values: &'q Values) -> Query<'q, Any, AnyArgume
         .bind(values.failed_sign_ins)
         .bind(values.signed_in_at)
         .bind(values.expires_at)
+        .bind(&values.seen.handle)
+        .bind(values.seen.last_used_at)
+        .bind(values.seen.ip.as_deref())
+        .bind(values.seen.user_agent.as_deref())
 }
 
-pub async fn insert(conn: &mut Conn, values: &Values) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut Conn, values: &Values<'_>) -> Result<(), sqlx::Error> {
     with_values(
         "INSERT INTO sessions (id_hash, account_id, epoch, stage,
-             reauthenticated_at, clock_drift, failed_sign_ins, signed_in_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             reauthenticated_at, clock_drift, failed_sign_ins, signed_in_at, expires_at,
+             handle, last_used_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         values,
     )
     .execute(conn)
@@ -118,7 +158,7 @@ pub async fn insert(conn: &mut Conn, values: &Values) -> Result<(), sqlx::Error>
 pub async fn replace(
     conn: &mut Conn,
     old_hash: &[u8],
-    values: &Values,
+    values: &Values<'_>,
 ) -> Result<bool, sqlx::Error> {
     let moved = with_values(move_row!(), values)
         .bind(old_hash)
@@ -133,12 +173,12 @@ pub async fn replace(
 pub async fn replace_as_read(
     conn: &mut Conn,
     was: &AsRead<'_>,
-    values: &Values,
+    values: &Values<'_>,
 ) -> Result<bool, sqlx::Error> {
     let moved = with_values(
         concat!(
             move_row!(),
-            " AND stage = $11 AND epoch = $12 AND expires_at > $13"
+            " AND stage = $15 AND epoch = $16 AND expires_at > $17"
         ),
         values,
     )
@@ -203,4 +243,58 @@ pub async fn delete_dead(
     .execute(pool)
     .await?
     .rows_affected())
+}
+
+/// The live sessions of `account` at `epoch`, signed in or pending:
+/// unexpired at `now`, signed in after `oldest`; the latest used first.
+pub async fn list<'c>(
+    db: impl Executor<'c, Database = Any>,
+    account: &Account,
+    now: i64,
+    oldest: i64,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT stage, signed_in_at, handle, last_used_at, ip, user_agent FROM sessions
+         WHERE account_id = $1 AND epoch = $2 AND expires_at > $3 AND signed_in_at > $4
+         ORDER BY last_used_at DESC, signed_in_at DESC",
+    )
+    .bind(account.id)
+    .bind(account.session_epoch)
+    .bind(now)
+    .bind(oldest)
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes the session named `handle` if it is a live one of `account`'s
+/// (of its epoch, unexpired at `now`); answers whether there was one.
+pub async fn delete_by_handle(
+    conn: &mut Conn,
+    account: &Account,
+    handle: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query(
+        "DELETE FROM sessions
+         WHERE account_id = $1 AND epoch = $2 AND handle = $3 AND expires_at > $4",
+    )
+    .bind(account.id)
+    .bind(account.session_epoch)
+    .bind(handle)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(deleted == 1)
+}
+
+/// Deletes every session of the account (the operator's sign-out, a
+/// password reset): with its epoch moved on they are refused already, and
+/// they no longer wait for the sweep.
+pub async fn delete_all(conn: &mut Conn, account_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }

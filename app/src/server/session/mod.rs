@@ -38,6 +38,8 @@ use super::AppState;
 use super::accounts::Account;
 use super::bearer::{BrowserToken, SessionToken};
 use super::db::{Db, WriteTx};
+use super::events::RequestMeta;
+use super::repo::sessions::Seen;
 use super::repo::{self, Conn};
 use crate::error::AppError;
 use crate::types::ClockDrift;
@@ -57,6 +59,9 @@ pub struct Session(Arc<Shared>);
 
 struct Shared {
     app: AppState,
+    /// Where the request came from: written down at sign-in and with each
+    /// move of the idle expiry, for the Sessions tab.
+    meta: RequestMeta,
     state: Mutex<State>,
 }
 
@@ -94,7 +99,12 @@ impl Session {
     /// The session of a browser's cookies (the session's value and the
     /// device cookie's, if presented), or a new, empty one. A malformed
     /// token is never looked up, and its cookie is cleared.
-    pub fn new(app: &AppState, presented: Option<&str>, browser: Option<&str>) -> Self {
+    pub fn new(
+        app: &AppState,
+        presented: Option<&str>,
+        browser: Option<&str>,
+        meta: RequestMeta,
+    ) -> Self {
         let token = presented.and_then(SessionToken::parse);
         let cookie = if presented.is_some() && token.is_none() {
             tracing::warn!("malformed session token refused");
@@ -102,13 +112,14 @@ impl Session {
         } else {
             CookieChange::Keep
         };
-        Self::with(app, token, cookie, Some(BrowserCookie::presented(browser)))
+        let browser = Some(BrowserCookie::presented(browser));
+        Self::with(app, token, cookie, browser, meta)
     }
 
     /// The session `token` names (an API bearer token, parsed), or a new,
     /// empty one.
-    pub fn of_token(app: &AppState, token: Option<SessionToken>) -> Self {
-        Self::with(app, token, CookieChange::Keep, None)
+    pub fn of_token(app: &AppState, token: Option<SessionToken>, meta: RequestMeta) -> Self {
+        Self::with(app, token, CookieChange::Keep, None, meta)
     }
 
     fn with(
@@ -116,9 +127,11 @@ impl Session {
         token: Option<SessionToken>,
         cookie: CookieChange,
         browser: Option<BrowserCookie>,
+        meta: RequestMeta,
     ) -> Self {
         Self(Arc::new(Shared {
             app: app.clone(),
+            meta,
             state: Mutex::new(State {
                 token,
                 record: None,
@@ -159,6 +172,27 @@ impl Session {
         self.0.app.clock.now()
     }
 
+    /// The session's use by this request, as the Sessions tab shows it.
+    fn seen_now(&self, handle: String, now: i64) -> Seen {
+        let meta = &self.0.meta;
+        Seen {
+            handle,
+            last_used_at: now,
+            ip: meta.ip.map(|ip| ip.to_canonical().to_string()),
+            user_agent: meta.user_agent.clone(),
+        }
+    }
+
+    /// The handle of this request's live session, if any: the row the
+    /// Sessions tab marks "This browser".
+    pub async fn handle(&self) -> Result<Option<String>, AppError> {
+        let mut state = self.0.state.lock().await;
+        Ok(self
+            .record(&mut state)
+            .await?
+            .map(|record| record.seen.handle))
+    }
+
     /// The live record, looked up once per request. A session in use has
     /// its idle expiry moved on (every few minutes at most), and its cookie
     /// with it.
@@ -183,10 +217,13 @@ impl Session {
             && live.stage == Stage::SignedIn
             && live.expires_at - now < IDLE_SECONDS - EXTEND_EVERY_SECONDS
         {
+            let seen = self.seen_now(live.seen.handle.clone(), now);
             let _turn = db.write_turn().await;
             // Not extended: another request moved it on or replaced it.
-            if repo::sessions::extend(&db.pool, &token.hash(), now + IDLE_SECONDS).await? {
-                live.expires_at = now + IDLE_SECONDS;
+            let expires_at = now + IDLE_SECONDS;
+            if repo::sessions::extend(&db.pool, &token.hash(), expires_at, &seen).await? {
+                live.expires_at = expires_at;
+                live.seen = seen;
                 state.cookie = CookieChange::Set(token, IDLE_SECONDS);
             }
         }
@@ -252,10 +289,12 @@ impl Session {
                 if stage == Stage::SignedIn {
                     record.signed_in_at = was.signed_in_at;
                 }
+                record.seen.handle.clone_from(&was.seen.handle);
                 Replacing::Live(token, was)
             }
             (Some(_), Some(_), _) => return Err(AppError::Unauthorized),
         };
+        record.seen = self.seen_now(std::mem::take(&mut record.seen.handle), now);
         let finishes_sign_in = record.stage == Stage::SignedIn && stage != Some(Stage::SignedIn);
         let issued = match (finishes_sign_in, &state.browser) {
             (true, Some(browser)) => browser.signed_in(conn, &mut record, now).await?,

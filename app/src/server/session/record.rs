@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::server::accounts::Account;
 use crate::server::bearer::{BrowserToken, SessionToken};
 use crate::server::repo::Conn;
-use crate::server::repo::sessions::{self, AsRead, SessionRow, Values};
+use crate::server::repo::sessions::{self, AsRead, Seen, SessionRow, Values};
 use crate::types::ClockDrift;
 
 /// A session ends after this long without a request.
@@ -72,6 +72,14 @@ pub(super) struct Record {
     /// however much it is used.
     pub signed_in_at: i64,
     pub expires_at: i64,
+    /// Its handle, and its latest use that was written down.
+    pub seen: Seen,
+}
+
+/// A new session's handle: 128 random bits, hex. It names the session in
+/// the Sessions tab and opens nothing.
+fn new_handle() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 impl Record {
@@ -84,6 +92,12 @@ impl Record {
             failed_sign_ins: None,
             signed_in_at: now,
             expires_at: now + IDLE_SECONDS,
+            seen: Seen {
+                handle: new_handle(),
+                last_used_at: now,
+                ip: None,
+                user_agent: None,
+            },
         }
     }
 
@@ -98,10 +112,11 @@ impl Record {
                 .map(|count| u32::try_from(count).unwrap_or(u32::MAX)),
             signed_in_at: row.signed_in_at,
             expires_at: row.expires_at,
+            seen: row.seen,
         })
     }
 
-    fn values(&self, token: &SessionToken) -> Values {
+    fn values(&self, token: &SessionToken) -> Values<'_> {
         Values {
             id_hash: token.hash(),
             account_id: self.account.id,
@@ -112,6 +127,7 @@ impl Record {
             failed_sign_ins: self.failed_sign_ins.map(i64::from),
             signed_in_at: self.signed_in_at,
             expires_at: self.expires_at,
+            seen: &self.seen,
         }
     }
 }
