@@ -45,6 +45,18 @@ pub enum AppError {
     /// The password hard cap: only a browser that signed in to the account
     /// before may try, until an operator unlocks it.
     SignInLocked,
+    /// The session to sign out is not one of this account's live ones (it
+    /// ended already, or it is someone else's: the same answer).
+    SessionNotFound,
+    /// A password reset link past its hour.
+    ResetLinkExpired,
+    /// A password reset link already used (each works once).
+    ResetLinkUsed,
+    /// A password reset link that names no reset (mistyped, or replaced
+    /// by a newer one).
+    ResetLinkInvalid,
+    /// `--signup closed`: accounts are created by the operator.
+    SignUpClosed,
     RateLimited {
         retry_after: u64,
     },
@@ -80,10 +92,18 @@ pub enum Reason {
     TokenName,
     TokenUnknown,
     TokenScope,
+    /// The new password and its repetition differ.
+    PasswordMismatch,
+    /// The new password is the current one.
+    PasswordUnchanged,
+    /// The login typed to confirm a deletion is not the account's.
+    LoginMismatch,
+    /// The session to sign out from the list is the one making the request.
+    SessionCurrent,
 }
 
 impl Reason {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 19] = [
         Self::LoginLength,
         Self::LoginCharacters,
         Self::LoginEmpty,
@@ -99,6 +119,10 @@ impl Reason {
         Self::TokenName,
         Self::TokenUnknown,
         Self::TokenScope,
+        Self::PasswordMismatch,
+        Self::PasswordUnchanged,
+        Self::LoginMismatch,
+        Self::SessionCurrent,
     ];
 
     /// The name on the wire and in `validation.<name>`.
@@ -119,6 +143,10 @@ impl Reason {
             Self::TokenName => "token_name",
             Self::TokenUnknown => "token_unknown",
             Self::TokenScope => "token_scope",
+            Self::PasswordMismatch => "password_mismatch",
+            Self::PasswordUnchanged => "password_unchanged",
+            Self::LoginMismatch => "login_mismatch",
+            Self::SessionCurrent => "session_current",
         }
     }
 
@@ -180,6 +208,11 @@ impl TryFrom<Wire> for AppError {
             "token_not_allowed" => Self::TokenNotAllowed,
             "second_factor_locked" => Self::SecondFactorLocked,
             "sign_in_locked" => Self::SignInLocked,
+            "session_not_found" => Self::SessionNotFound,
+            "reset_link_expired" => Self::ResetLinkExpired,
+            "reset_link_used" => Self::ResetLinkUsed,
+            "reset_link_invalid" => Self::ResetLinkInvalid,
+            "sign_up_closed" => Self::SignUpClosed,
             "rate_limited" => Self::RateLimited {
                 retry_after: wire.retry_after.ok_or_else(|| missing("retry_after"))?,
             },
@@ -212,6 +245,16 @@ impl AppError {
         }
     }
 
+    /// This error, if it is about a field, about `field` instead: a rule
+    /// shared by several forms names the field of the form that used it.
+    #[must_use]
+    pub fn for_field(self, field: &str) -> Self {
+        match self {
+            Self::Validation { reason, .. } => Self::validation(field, reason),
+            other => other,
+        }
+    }
+
     /// The field this error belongs to, for forms that show it beside the input.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -228,7 +271,7 @@ impl AppError {
             Self::Validation { field: bad, .. } => bad == field,
             Self::InvalidCredentials => field == "login" || field == "password",
             Self::LoginTaken => field == "login",
-            Self::IncorrectPassword => field == "password",
+            Self::IncorrectPassword => field == "password" || field == "current_password",
             Self::InvalidCode { .. } => field == "code",
             Self::InvalidRecoveryCode => field == "recovery_code",
             _ => false,
@@ -306,6 +349,11 @@ mod tests {
             AppError::TokenNotAllowed,
             AppError::SecondFactorLocked,
             AppError::SignInLocked,
+            AppError::SessionNotFound,
+            AppError::ResetLinkExpired,
+            AppError::ResetLinkUsed,
+            AppError::ResetLinkInvalid,
+            AppError::SignUpClosed,
             AppError::RateLimited { retry_after: 7 },
             AppError::Overloaded,
             AppError::Unavailable,
@@ -328,11 +376,16 @@ mod tests {
             AppError::TokenNotAllowed => 11,
             AppError::SecondFactorLocked => 12,
             AppError::SignInLocked => 13,
-            AppError::RateLimited { .. } => 14,
-            AppError::Overloaded => 15,
-            AppError::Unavailable => 16,
-            AppError::Network => 17,
-            AppError::Internal => 18,
+            AppError::SessionNotFound => 14,
+            AppError::ResetLinkExpired => 15,
+            AppError::ResetLinkUsed => 16,
+            AppError::ResetLinkInvalid => 17,
+            AppError::SignUpClosed => 18,
+            AppError::RateLimited { .. } => 19,
+            AppError::Overloaded => 20,
+            AppError::Unavailable => 21,
+            AppError::Network => 22,
+            AppError::Internal => 23,
         };
         assert!(all.iter().map(position).eq(0..all.len()));
         for error in all {

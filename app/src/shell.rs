@@ -5,7 +5,9 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SecondFactorPage, SignupPage};
+use crate::pages::{
+    DashboardPage, LoginPage, NotFoundPage, ResetPage, SecondFactorPage, SignupPage,
+};
 
 /// The HTML document around the app, rendered on the server in the
 /// request's language.
@@ -53,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/login/verify") view=SecondFactorPage ssr=SsrMode::Async />
+                <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -177,10 +177,20 @@ pub enum SecurityEventKind {
     AccessTokenRevoked,
     PasswordFailed,
     PasswordThrottled,
+    PasswordChanged,
+    SessionSignedOut,
+    OtherSessionsSignedOut,
+    PasswordReset,
+    OperatorUnlocked,
+    OperatorResetTwoFactor,
+    OperatorSignedOut,
+    OperatorRevokedTokens,
+    OperatorCreatedResetLink,
+    OperatorCreatedAccount,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 25] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -196,6 +206,16 @@ impl SecurityEventKind {
         Self::AccessTokenRevoked,
         Self::PasswordFailed,
         Self::PasswordThrottled,
+        Self::PasswordChanged,
+        Self::SessionSignedOut,
+        Self::OtherSessionsSignedOut,
+        Self::PasswordReset,
+        Self::OperatorUnlocked,
+        Self::OperatorResetTwoFactor,
+        Self::OperatorSignedOut,
+        Self::OperatorRevokedTokens,
+        Self::OperatorCreatedResetLink,
+        Self::OperatorCreatedAccount,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,11 +235,34 @@ impl SecurityEventKind {
             Self::AccessTokenRevoked => "access_token_revoked",
             Self::PasswordFailed => "password_failed",
             Self::PasswordThrottled => "password_throttled",
+            Self::PasswordChanged => "password_changed",
+            Self::SessionSignedOut => "session_signed_out",
+            Self::OtherSessionsSignedOut => "other_sessions_signed_out",
+            Self::PasswordReset => "password_reset",
+            Self::OperatorUnlocked => "operator_unlocked",
+            Self::OperatorResetTwoFactor => "operator_reset_two_factor",
+            Self::OperatorSignedOut => "operator_signed_out",
+            Self::OperatorRevokedTokens => "operator_revoked_tokens",
+            Self::OperatorCreatedResetLink => "operator_created_reset_link",
+            Self::OperatorCreatedAccount => "operator_created_account",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    /// Whether the operator did it (`server admin ...`), not the account.
+    pub fn by_operator(self) -> bool {
+        matches!(
+            self,
+            Self::OperatorUnlocked
+                | Self::OperatorResetTwoFactor
+                | Self::OperatorSignedOut
+                | Self::OperatorRevokedTokens
+                | Self::OperatorCreatedResetLink
+                | Self::OperatorCreatedAccount
+        )
     }
 }
 
@@ -257,6 +300,24 @@ pub struct AccessTokenView {
     pub last_used_at: Option<String>,
     /// Neither revoked nor expired.
     pub active: bool,
+}
+
+/// A live session of the account, as the Sessions tab lists it. `handle`
+/// names it for Sign out and opens nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub handle: String,
+    /// The session making this request ("This browser").
+    pub current: bool,
+    /// The password was given, the second factor not (yet).
+    pub pending: bool,
+    /// When it signed in (or, pending, gave the password).
+    pub began_at: String,
+    pub last_used_at: String,
+    pub address: Option<String>,
+    /// The browser and system its user agent names, as far as known.
+    pub browser: Option<String>,
+    pub system: Option<String>,
 }
 
 /// A token just created: the only time its value is shown, and its id.

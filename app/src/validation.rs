@@ -40,6 +40,21 @@ pub fn validate_new_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A new password typed twice, into the fields `fields` names (the
+/// password's, its repetition's): [`validate_new_password`], and the two
+/// alike.
+pub fn validate_repeated_password(
+    password: &str,
+    again: &str,
+    fields: (&str, &str),
+) -> Result<(), AppError> {
+    validate_new_password(password).map_err(|e| e.for_field(fields.0))?;
+    if password != again {
+        return Err(AppError::validation(fields.1, Reason::PasswordMismatch));
+    }
+    Ok(())
+}
+
 /// A login offered at sign-in: only emptiness and the upper bound are
 /// checked. Anything else is looked up as typed and simply not found, so
 /// the answer is the same as for any unknown login.

@@ -31,3 +31,14 @@ pub async fn current_account() -> Result<AccountView, AppError> {
         active_tokens,
     })
 }
+
+/// Delete Account: the login typed out and the password. Everything of the
+/// account goes in one transaction; the session ends, and the answer
+/// sends the browser to the sign-in page, which says so.
+#[server(endpoint = "delete_account", protocol = crate::api::Rpc)]
+pub async fn delete_account(login: String, password: crate::types::Secret) -> Result<(), AppError> {
+    let caller = super::signed_in().await?;
+    crate::server::account_deletion::delete(&caller, &login, password.into_inner()).await?;
+    leptos_axum::redirect(crate::pages::LoginNotice::AccountDeleted.path());
+    Ok(())
+}

@@ -5,9 +5,11 @@
 pub mod account;
 pub mod activity;
 pub mod auth;
+pub mod password;
 pub mod reauth;
 pub mod recovery;
 pub mod second_step;
+pub mod sessions;
 pub mod tokens;
 pub mod transport;
 pub mod two_factor;

@@ -3,8 +3,10 @@
 
 mod activity;
 pub mod browser;
+mod change_password;
 mod confirm;
 mod confirm_password;
+mod delete_account;
 mod dialog;
 mod fetched;
 mod form_error;
@@ -13,14 +15,17 @@ mod loaded_account;
 mod recovery_codes;
 mod recovery_dialog;
 mod server_html;
+mod sessions;
 mod settings;
 mod setup_wizard;
 mod tokens;
 mod unlocked;
 
-pub use activity::SecurityActivity;
+pub use activity::{ACTIVITY_FILE, SecurityActivity};
+pub use change_password::ChangePasswordDialog;
 pub use confirm::ConfirmDialog;
 pub use confirm_password::ConfirmPasswordDialog;
+pub use delete_account::DeleteAccountDialog;
 pub use dialog::Modal;
 pub use form_error::{FormError, LoadError, invalid};
 pub use language::LanguageSwitcher;
@@ -28,6 +33,7 @@ pub use loaded_account::LoadedAccount;
 pub use recovery_codes::RecoveryCodesPanel;
 pub use recovery_dialog::RecoveryCodesDialog;
 pub use server_html::ServerHtml;
+pub use sessions::SessionsTab;
 pub use settings::SettingsFrame;
 pub use setup_wizard::SetupWizard;
 pub use tokens::{AccessTokensTab, TokenDoors};

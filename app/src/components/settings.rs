@@ -4,16 +4,16 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::{
-    AccessTokensTab, ConfirmDialog, ConfirmPasswordDialog, FormError, LoadedAccount,
-    RecoveryCodesDialog, SecurityActivity, SetupWizard, TokenDoors, UnlockedStatus,
+    AccessTokensTab, ChangePasswordDialog, ConfirmDialog, ConfirmPasswordDialog,
+    DeleteAccountDialog, FormError, LoadedAccount, RecoveryCodesDialog, SecurityActivity,
+    SessionsTab, SetupWizard, TokenDoors, UnlockedStatus,
 };
 use crate::api::action;
 use crate::api::two_factor::DisableTwoFactor;
 use crate::i18n::use_lang;
 
-/// The frame the Settings button opens, with its tabs. Only the Account tab
-/// exists so far; the tab pattern (roles, `aria-selected`) is in place for
-/// the ones to come.
+/// The frame the Settings button opens, with its tabs: Account, Sessions
+/// and Access tokens.
 #[component]
 pub fn SettingsFrame(
     account: LoadedAccount,
@@ -26,6 +26,7 @@ pub fn SettingsFrame(
     // Mounted while selected (it fetches afresh each time); a click on the
     // tab already selected keeps what was typed.
     let tokens_shown = Memo::new(move |_| selected.get() == Tab::Tokens);
+    let sessions_shown = Memo::new(move |_| selected.get() == Tab::Sessions);
 
     view! {
         <section id="settings" class="settings card" aria-labelledby="settings-title">
@@ -33,6 +34,7 @@ pub fn SettingsFrame(
             <UnlockedStatus />
             <div role="tablist" aria-label=lang.t("settings.sections") class="tabs">
                 <TabButton tab=Tab::Account name="account" selected label=lang.t("settings.tab_account") />
+                <TabButton tab=Tab::Sessions name="sessions" selected label=lang.t("settings.tab_sessions") />
                 <TabButton tab=Tab::Tokens name="tokens" selected label=lang.t("settings.tab_tokens") />
             </div>
             <div
@@ -42,6 +44,14 @@ pub fn SettingsFrame(
                 hidden=move || selected.get() != Tab::Account
             >
                 <AccountTab account on_change />
+            </div>
+            <div
+                role="tabpanel"
+                id="panel-sessions"
+                aria-labelledby="tab-sessions"
+                hidden=move || selected.get() != Tab::Sessions
+            >
+                {move || sessions_shown.get().then(|| view! { <SessionsTab on_change /> })}
             </div>
             <div
                 role="tabpanel"
@@ -92,6 +102,9 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     let wizard_open = RwSignal::new(false);
     let codes_open = RwSignal::new(false);
     let disable_open = RwSignal::new(false);
+    let password_open = RwSignal::new(false);
+    let password_changed = RwSignal::new(false);
+    let delete_open = RwSignal::new(false);
     let unlock = StoredValue::new(None::<Unlock>);
     let disable = action::<DisableTwoFactor>();
     let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
@@ -140,6 +153,14 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
             <dt>{lang.t("common.login")}</dt>
             <dd>{account.login()}</dd>
         </dl>
+        <div class="actions start">
+            <button type="button" class="secondary" on:click=move |_| password_open.set(true)>
+                {lang.t("account.change_password")}
+            </button>
+        </div>
+        {move || password_changed.get().then(|| view! {
+            <p class="notice" role="status">{lang.t("password.changed")}</p>
+        })}
         <h3 id="two-factor-title" tabindex="-1">{lang.t("account.two_factor")}</h3>
         <p class="two-factor-status">{status}</p>
         {move || codes_left().map(|text| view! { <p class="codes-left">{text}</p> })}
@@ -179,11 +200,21 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
         <SetupWizard open=wizard_open on_done=on_change />
         <RecoveryCodesDialog open=codes_open on_change />
         <SecurityActivity reloads=account.reloads />
+        <h3>{lang.t("delete.heading")}</h3>
+        <p class="hint">{lang.t("delete.hint")}</p>
+        <div class="actions start">
+            <button type="button" class="danger" on:click=move |_| delete_open.set(true)>
+                {lang.t("account.delete")}
+            </button>
+        </div>
+        <ChangePasswordDialog open=password_open changed=password_changed on_change />
+        <DeleteAccountDialog open=delete_open login=account.login() />
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Account,
+    Sessions,
     Tokens,
 }

@@ -26,7 +26,11 @@ pub fn ActivityList(events: Vec<SecurityEvent>, lang: Lang) -> impl IntoView {
                     })}
                     <span class="when">{event.at}</span>
                     <span class="where">
-                        {event.ip.unwrap_or_else(|| lang.t("activity.unknown_address"))}
+                        {if event.kind.by_operator() {
+                            lang.t("activity.by_operator")
+                        } else {
+                            event.ip.unwrap_or_else(|| lang.t("activity.unknown_address"))
+                        }}
                         {event.user_agent.map(|ua| format!(" · {ua}"))}
                     </span>
                 </li>

@@ -7,16 +7,24 @@
 #[cfg(feature = "ssr")]
 mod activity;
 #[cfg(feature = "ssr")]
+mod sessions;
+#[cfg(feature = "ssr")]
 mod tokens;
 
 #[cfg(feature = "ssr")]
 pub use activity::ActivityList;
+#[cfg(feature = "ssr")]
+pub use sessions::SessionTable;
 #[cfg(feature = "ssr")]
 pub use tokens::TokenTable;
 
 /// What a Revoke button in the tokens table carries: the token's id, for
 /// the Access tokens tab's one click handler.
 pub const REVOKE: &str = "data-revoke";
+
+/// What a Sign out button in the sessions table carries: the session's
+/// handle, for the Sessions tab's one click handler.
+pub const SIGN_OUT: &str = "data-sign-out";
 
 /// Renders a view to HTML, for a `ServerHtml` panel.
 #[cfg(feature = "ssr")]

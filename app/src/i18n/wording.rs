@@ -30,6 +30,11 @@ impl AppError {
             Self::TokenNotAllowed => lang.t("errors.token_not_allowed"),
             Self::SecondFactorLocked => lang.t("errors.second_factor_locked"),
             Self::SignInLocked => lang.t("errors.sign_in_locked"),
+            Self::SessionNotFound => lang.t("errors.session_not_found"),
+            Self::ResetLinkExpired => lang.t("errors.reset_link_expired"),
+            Self::ResetLinkUsed => lang.t("errors.reset_link_used"),
+            Self::ResetLinkInvalid => lang.t("errors.reset_link_invalid"),
+            Self::SignUpClosed => lang.t("errors.sign_up_closed"),
             Self::RateLimited { retry_after } => lang.t_with(
                 "errors.rate_limited",
                 &[("seconds", &retry_after.to_string())],
@@ -109,6 +114,16 @@ impl SecurityEventKind {
             Self::AccessTokenRevoked => "events.access_token_revoked",
             Self::PasswordFailed => "events.password_failed",
             Self::PasswordThrottled => "events.password_throttled",
+            Self::PasswordChanged => "events.password_changed",
+            Self::SessionSignedOut => "events.session_signed_out",
+            Self::OtherSessionsSignedOut => "events.other_sessions_signed_out",
+            Self::PasswordReset => "events.password_reset",
+            Self::OperatorUnlocked => "events.operator_unlocked",
+            Self::OperatorResetTwoFactor => "events.operator_reset_two_factor",
+            Self::OperatorSignedOut => "events.operator_signed_out",
+            Self::OperatorRevokedTokens => "events.operator_revoked_tokens",
+            Self::OperatorCreatedResetLink => "events.operator_created_reset_link",
+            Self::OperatorCreatedAccount => "events.operator_created_account",
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{SignIn, SignUp};
 use crate::components::{FormError, LanguageSwitcher, invalid};
@@ -20,17 +21,69 @@ pub fn PublicTopBar(next: &'static str) -> impl IntoView {
     }
 }
 
+/// What the sign-in page tells someone sent to it after a change
+/// (`/login?notice=<name>`): only these, never text from the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginNotice {
+    AccountDeleted,
+    PasswordSet,
+}
+
+impl LoginNotice {
+    const ALL: [Self; 2] = [Self::AccountDeleted, Self::PasswordSet];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::AccountDeleted => "account_deleted",
+            Self::PasswordSet => "password_set",
+        }
+    }
+
+    /// The sign-in page with this notice.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::AccountDeleted => "/login?notice=account_deleted",
+            Self::PasswordSet => "/login?notice=password_set",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|notice| notice.name() == name)
+    }
+}
+
+/// Whether people may create accounts here (`--signup`). The sign-in and
+/// sign-up pages are not islands: they are rendered on the server only,
+/// and the browser never renders them again, so only the server's answer
+/// counts.
+fn sign_up_open() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::server::AppState::from_context()
+        .settings
+        .sign_up_open;
+    #[cfg(not(feature = "ssr"))]
+    true
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let notice = use_query_map()
+        .read_untracked()
+        .get("notice")
+        .as_deref()
+        .and_then(LoginNotice::parse);
 
     view! {
         <Title text=lang.t("auth.sign_in_title") />
         <PublicTopBar next="/login" />
         <main class="narrow">
             <h1>{lang.t("auth.sign_in_heading")}</h1>
+            {notice.map(|notice| view! {
+                <p class="notice" role="status">{lang.t(&format!("auth.notice_{}", notice.name()))}</p>
+            })}
             <ActionForm action=action attr:class="card stack">
                 <label for="login">{lang.t("common.login")}</label>
                 <input id="login" name="login" type="text" autocomplete="username"
@@ -45,7 +98,9 @@ pub fn LoginPage() -> impl IntoView {
                     {lang.t("auth.sign_in")}
                 </button>
             </ActionForm>
-            <p>{lang.t("auth.new_here")} " " <a href="/signup">{lang.t("auth.create_account")}</a></p>
+            {sign_up_open().then(|| view! {
+                <p>{lang.t("auth.new_here")} " " <a href="/signup">{lang.t("auth.create_account")}</a></p>
+            })}
         </main>
     }
 }
@@ -53,6 +108,17 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let lang = use_lang();
+    if !sign_up_open() {
+        return leptos::either::Either::Left(view! {
+            <Title text=lang.t("auth.sign_up_title") />
+            <PublicTopBar next="/signup" />
+            <main class="narrow">
+                <h1>{lang.t("auth.sign_up_heading")}</h1>
+                <p class="card" role="status">{lang.t("auth.sign_up_closed")}</p>
+                <p><a class="standalone" href="/login">{lang.t("auth.sign_in_instead")}</a></p>
+            </main>
+        });
+    }
     let action = ServerAction::<SignUp>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let login_hint = lang.t_with(
@@ -63,7 +129,7 @@ pub fn SignupPage() -> impl IntoView {
         ],
     );
 
-    view! {
+    leptos::either::Either::Right(view! {
         <Title text=lang.t("auth.sign_up_title") />
         <PublicTopBar next="/signup" />
         <main class="narrow">
@@ -90,5 +156,5 @@ pub fn SignupPage() -> impl IntoView {
             </ActionForm>
             <p>{lang.t("auth.have_account")} " " <a href="/login">{lang.t("auth.sign_in_instead")}</a></p>
         </main>
-    }
+    })
 }

@@ -3,9 +3,11 @@
 mod auth;
 mod dashboard;
 mod not_found;
+mod reset;
 mod second_factor;
 
-pub use auth::{LoginPage, PublicTopBar, SignupPage};
+pub use auth::{LoginNotice, LoginPage, PublicTopBar, SignupPage};
 pub use dashboard::DashboardPage;
 pub use not_found::NotFoundPage;
+pub use reset::ResetPage;
 pub use second_factor::SecondFactorPage;

@@ -1,0 +1,65 @@
+//! The password: Change Password in Settings, and setting one through an
+//! operator's reset link (`/reset/<token>`).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::Secret;
+
+/// Change Password: the current password, the new one twice. Other
+/// sessions end; this one carries on.
+#[server(endpoint = "change_password", protocol = crate::api::Rpc)]
+pub async fn change_password(
+    current_password: Secret,
+    new_password: Secret,
+    new_password_again: Secret,
+) -> Result<(), AppError> {
+    use crate::server::password_change::{Change, change};
+
+    let caller = super::signed_in().await?;
+    let form = Change {
+        current: current_password.into_inner(),
+        new: new_password.into_inner(),
+        again: new_password_again.into_inner(),
+    };
+    change(&caller, form).await
+}
+
+/// Whether a reset link may still be used: the login it is for, or why
+/// not (expired, used, unknown).
+#[server(endpoint = "check_reset_link", protocol = crate::api::Rpc)]
+pub async fn check_reset_link(token: Secret) -> Result<String, AppError> {
+    use crate::server::{AppState, password_reset, repo};
+
+    let state = AppState::from_context();
+    let account_id = password_reset::check(&state, token.as_str()).await?;
+    repo::accounts::find_by_id(&state.db.pool, account_id)
+        .await?
+        .map(|account| account.login)
+        .ok_or(AppError::ResetLinkInvalid)
+}
+
+/// The reset link's form (a plain form, so it works without JavaScript):
+/// sets the password and sends the person to sign in with it.
+#[server(endpoint = "reset_password", output = crate::api::Json)]
+pub async fn reset_password(
+    token: Secret,
+    password: Secret,
+    password_again: Secret,
+) -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{AppState, password_reset};
+
+    let state = AppState::from_context();
+    let meta = RequestMeta::from_context();
+    password_reset::reset(
+        &state,
+        token.as_str(),
+        password.into_inner(),
+        password_again.into_inner(),
+        &meta,
+    )
+    .await?;
+    leptos_axum::redirect(crate::pages::LoginNotice::PasswordSet.path());
+    Ok(())
+}
