@@ -176,15 +176,16 @@ fn bad_json(rejection: JsonRejection) -> ApiError {
 }
 
 /// A new API session: the same records the browser's cookies name.
-fn new_api_session(state: &AppState) -> Session {
-    Session::of_token(state, None)
+fn new_api_session(state: &AppState, meta: RequestMeta) -> Session {
+    Session::of_token(state, None, meta)
 }
 
 /// The API session a bearer token names. A token that cannot be one is
 /// refused before anything else in the request is judged.
-fn api_session(state: &AppState, token: &str) -> Result<Session, ApiError> {
+fn api_session(state: &AppState, token: &str, parts: &Parts) -> Result<Session, ApiError> {
     let token = SessionToken::parse(token.trim()).ok_or(ApiError(AppError::Unauthorized))?;
-    Ok(Session::of_token(state, Some(token)))
+    let meta = RequestMeta::of_parts(parts);
+    Ok(Session::of_token(state, Some(token), meta))
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
@@ -218,8 +219,8 @@ async fn sign_in(
     body: Result<Json<SignInRequest>, JsonRejection>,
 ) -> Result<Json<SignInReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
-    let session = new_api_session(&state);
     let meta = RequestMeta::of_parts(&parts);
+    let session = new_api_session(&state, meta.clone());
     let step = password_step(&state, &session, &request.login, request.password, &meta).await?;
     Ok(Json(SignInReply {
         session: token_of(&session).await?,
@@ -241,7 +242,7 @@ async fn verify_2fa_code(
     body: Result<Json<VerifyRequest>, JsonRejection>,
 ) -> Result<Json<SessionReply>, ApiError> {
     let Json(request) = body.map_err(bad_json)?;
-    let session = api_session(&state, &request.session)?;
+    let session = api_session(&state, &request.session, &parts)?;
     let factor = match (&request.code, &request.recovery_code) {
         (Some(code), None) => SecondFactor::Code(code),
         (None, Some(code)) => SecondFactor::RecoveryCode(code),
@@ -265,16 +266,16 @@ async fn verify_2fa_code(
 ))]
 async fn get_account(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    parts: Parts,
 ) -> Result<Json<AccountReply>, ApiError> {
-    let token = bearer(&headers)?;
+    let token = bearer(&parts.headers)?;
     // A personal access token opens the API without a second factor: that
     // is what it is for. Anything else must be a signed-in session.
     let (account, status) = if token.starts_with(bearer::ACCESS_TOKEN_PREFIX) {
         let grant = tokens::authenticate(&state, token).await?;
         (grant.account, grant.status)
     } else {
-        let session = api_session(&state, token)?;
+        let session = api_session(&state, token, &parts)?;
         let account = session.current_account().await?;
         let status = two_factor::status(&state, account.id).await?;
         (account, status)
@@ -292,16 +293,13 @@ async fn get_account(
     (status = 401, description = "No valid signed-in session", body = ErrorBody),
     (status = 503, description = "The database is unreachable", body = ErrorBody),
 ))]
-async fn sign_out(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
-    let token = bearer(&headers)?;
+async fn sign_out(State(state): State<AppState>, parts: Parts) -> Result<StatusCode, ApiError> {
+    let token = bearer(&parts.headers)?;
     if token.starts_with(bearer::ACCESS_TOKEN_PREFIX) {
         // Tokens end by being revoked in the dashboard, not by signing out.
         return Err(ApiError(AppError::TokenNotAllowed));
     }
-    let session = api_session(&state, token)?;
+    let session = api_session(&state, token, &parts)?;
     // Only a live session can be ended; anything else is refused alike.
     session.current_account().await?;
     session.sign_out().await?;

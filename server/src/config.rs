@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 
 use crate::client_ip::parse_network;
@@ -15,31 +15,45 @@ use crate::client_ip::parse_network;
     about = "Twofold: a self-hostable account dashboard with two-factor authentication"
 )]
 pub struct Config {
+    /// Without a command, the server runs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address and port to listen on.
     #[arg(long, env = "TWOFOLD_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
     /// Directory for the SQLite database and generated keys; created on
     /// first run.
-    #[arg(long, env = "TWOFOLD_DATA_DIR", default_value = "data")]
+    #[arg(long, env = "TWOFOLD_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
     /// PostgreSQL URL (postgres://user@host/db). When unset, Twofold uses
     /// SQLite in the data directory.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
 
     /// Master key for secrets at rest: base64 of 32 random bytes
     /// (`openssl rand -base64 32`). When unset, a key is generated into the
     /// data directory on first run. Give every process sharing one database
     /// the same key.
-    #[arg(long, env = "TWOFOLD_SECRET_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TWOFOLD_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub secret_key: Option<String>,
 
     /// A file holding the master key (as `--secret-key`), readable by its
     /// owner only: the key stays off the command line and out of the
     /// environment.
-    #[arg(long, env = "TWOFOLD_SECRET_KEY_FILE", conflicts_with = "secret_key")]
+    #[arg(
+        long,
+        env = "TWOFOLD_SECRET_KEY_FILE",
+        conflicts_with = "secret_key",
+        global = true
+    )]
     pub secret_key_file: Option<PathBuf>,
 
     /// Seconds a password confirmation unlocks sensitive actions.
@@ -98,6 +112,17 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_HASH_FILE")]
     pub hash_file: Option<PathBuf>,
 
+    /// The address people reach Twofold at, behind any proxy (the start of
+    /// the operator's reset links).
+    #[arg(long, env = "TWOFOLD_PUBLIC_URL", default_value = "http://localhost:3000",
+          value_parser = parse_public_url, global = true)]
+    pub public_url: String,
+
+    /// Whether people may create their own accounts. `closed`: accounts are
+    /// created by the operator (`server admin create-account`).
+    #[arg(long, env = "TWOFOLD_SIGNUP", value_enum, default_value_t = SignUp::Open)]
+    pub signup: SignUp,
+
     /// Largest database connection pool per process.
     #[arg(long, env = "TWOFOLD_DB_POOL", default_value_t = 16)]
     pub db_pool: u32,
@@ -106,6 +131,63 @@ pub struct Config {
     /// answered 503 (the database is down or overloaded).
     #[arg(long, env = "TWOFOLD_DB_TIMEOUT", default_value_t = 5)]
     pub db_timeout: u64,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// The operator's commands, on the database the server uses (the same
+    /// --data-dir, DATABASE_URL and secret key); safe while servers run.
+    Admin {
+        #[command(subcommand)]
+        command: Admin,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Admin {
+    /// One line per account: login, created, 2FA, recovery codes left,
+    /// last sign-in, and whether it is open, throttled or locked.
+    Accounts,
+    /// Clear the account's password and second-factor throttles, the
+    /// 100-failure hard caps included.
+    Unlock { login: String },
+    /// Turn 2FA off for someone who lost phone and recovery codes: removes
+    /// the secret and codes and ends the account's sessions.
+    ResetTwoFactor { login: String },
+    /// End every session of the account, on every process.
+    SignOut {
+        login: String,
+        /// Revoke the account's personal access tokens too.
+        #[arg(long)]
+        tokens: bool,
+    },
+    /// Print a one-time link (valid one hour) where the account's owner
+    /// sets a new password; the second factor, if on, is still asked.
+    ResetLink { login: String },
+    /// Create an account and print a reset link for its first password.
+    CreateAccount { login: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignUp {
+    Open,
+    Closed,
+}
+
+/// An `http` or `https` URL without a trailing slash, path or query.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("the public URL must begin with http:// or https://")?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err(
+            "the public URL is a scheme and a host (and port), like https://twofold.example.org"
+                .into(),
+        );
+    }
+    Ok(url.to_owned())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +210,8 @@ impl std::fmt::Debug for Config {
             .field("log", &self.log)
             .field("secure_cookies", &self.secure_cookies)
             .field("site_root", &self.site_root)
+            .field("public_url", &self.public_url)
+            .field("signup", &self.signup)
             .finish_non_exhaustive()
     }
 }

@@ -115,7 +115,7 @@ pub async fn request_timeout(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_owned();
+    let path = crate::layers::loggable_path(request.uri().path()).into_owned();
     match tokio::time::timeout(timeout, next.run(request)).await {
         Ok(response) => response.map(|body| {
             axum::body::Body::new(tower_http::timeout::TimeoutBody::new(timeout, body))

@@ -45,7 +45,7 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && is_cross_site(&request) {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        tracing::warn!(path = %loggable_path(request.uri().path()), "cross-site request refused");
         let lang = Lang::of_request(request.headers());
         return json_error(
             StatusCode::FORBIDDEN,
@@ -144,4 +144,49 @@ pub fn json_error(status: StatusCode, kind: &str, message: &str) -> Response {
         body.to_string(),
     )
         .into_response()
+}
+
+/// A reset link's page holds its token (in its path and its form): no
+/// cache keeps it. Its `Referer` stays `same-origin`, as everywhere: other
+/// sites never see the path, and the form's no-JavaScript error redirect
+/// goes back to the page by it.
+pub async fn private_reset_page(request: Request, next: Next) -> Response {
+    let reset = request.uri().path().starts_with("/reset/");
+    let mut response = next.run(request).await;
+    if reset {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// A request's path as logs may show it. A reset link's path holds its
+/// token, a secret: `/reset/<token>` is written `/reset/…`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/reset/") {
+        Some(token) if !token.is_empty() => "/reset/…".into(),
+        _ => path.into(),
+    }
+}
+
+/// The span each request's logs are in: its method and loggable path.
+pub fn request_span(request: &Request) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %loggable_path(request.uri().path()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reset_links_token_never_reaches_a_log() {
+        assert_eq!(loggable_path("/reset/abcDEF123_-"), "/reset/…");
+        assert_eq!(loggable_path("/reset/"), "/reset/");
+        assert_eq!(loggable_path("/login/verify"), "/login/verify");
+    }
 }

@@ -6,6 +6,8 @@
 // in release builds.
 #![recursion_limit = "512"]
 
+pub mod activity_file;
+pub mod admin;
 pub mod api;
 pub mod client_ip;
 pub mod config;
@@ -55,6 +57,15 @@ pub enum StartupError {
 /// Connects the database (creating and migrating it if needed) and builds
 /// the router with every layer.
 pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
+    let state = state(config).await?;
+    let router = router(config, &state);
+    Ok(Twofold { router, state })
+}
+
+/// The state every request shares: the database (connected, migrated and
+/// checked against the secret key), the hasher, the settings. The
+/// operator's commands (`admin`) work on the same.
+pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     let url = match &config.database_url {
         Some(url) => url.clone(),
         None => db::sqlite_url_in(&config.data_dir).map_err(StartupError::Storage)?,
@@ -104,7 +115,7 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .site_addr(config.addr)
         .env(Env::PROD)
         .build();
-    let state = AppState::new(Shared {
+    Ok(AppState::new(Shared {
         leptos_options,
         db,
         passwords: Passwords::new(cores),
@@ -114,19 +125,27 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
             issuer: config.issuer.clone(),
             reauth_seconds: config.reauth_seconds,
             session_max_seconds: config.session_max_days * 24 * 60 * 60,
+            sign_up_open: config.signup == config::SignUp::Open,
         },
-    });
+    }))
+}
 
+/// The router with every route and layer.
+fn router(config: &Config, state: &AppState) -> Router {
     let cookies = session_cookie::CookieSettings::new(config.secure_cookies);
     let routes = generate_route_list(App);
-    let router = Router::new()
+    Router::new()
         .merge(api::routes())
         .route("/language/{code}", axum::routing::get(language::choose))
+        .route(
+            activity_file::PATH,
+            axum::routing::get(activity_file::download),
+        )
         .merge(static_files(
             &config.site_root,
             state.leptos_options.hash_files,
         ))
-        .leptos_routes(&state, routes, {
+        .leptos_routes(state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
@@ -146,15 +165,16 @@ pub async fn build(config: &Config) -> Result<Twofold, StartupError> {
         .layer(middleware::map_response(layers::security_headers(
             config.secure_cookies,
         )))
+        // Outside the headers every answer gets, so its `no-store` wins.
+        .layer(middleware::from_fn(layers::private_reset_page))
         .layer(middleware::from_fn_with_state(
             Arc::new(client_ip::TrustedProxies::new(
                 config.trusted_proxies.clone(),
             )),
             client_ip::layer,
         ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state.clone());
-    Ok(Twofold { router, state })
+        .layer(TraceLayer::new_for_http().make_span_with(layers::request_span))
+        .with_state(state.clone())
 }
 
 /// Every ten minutes, for as long as the process runs, deletes what is

@@ -6,7 +6,7 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use server::config::{Config, LogFormat};
+use server::config::{Command, Config, LogFormat};
 
 /// Synchronous, so that the allocator is tuned before the tokio runtime
 /// starts any thread.
@@ -26,7 +26,27 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn serve() -> std::process::ExitCode {
-    let config = Config::parse();
+    let config = match Config::try_parse() {
+        Ok(config) => config,
+        Err(error) => {
+            // Help and version go to stdout and succeed; a bad argument is
+            // a message on stderr and exit code 1.
+            let _ = error.print();
+            return if error.use_stderr() {
+                std::process::ExitCode::FAILURE
+            } else {
+                std::process::ExitCode::SUCCESS
+            };
+        }
+    };
+    if let Some(Command::Admin { command }) = &config.command {
+        // Only warnings, on stderr: stdout is the command's one line.
+        tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new("warn"))
+            .with_writer(std::io::stderr)
+            .init();
+        return server::admin::run(&config, command).await;
+    }
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
     match config.log_format {

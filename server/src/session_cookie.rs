@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use cookie::{Cookie, SameSite};
 
+use app::server::events::RequestMeta;
 use app::server::session::{CookieChange, Session};
 use app::server::{AppState, cookie_headers};
 
@@ -78,7 +79,8 @@ pub async fn layer(
 ) -> Response {
     let token = settings.presented(request.headers());
     let browser = presented(request.headers(), settings.browser_name);
-    let session = Session::new(&state, token.as_deref(), browser.as_deref());
+    let meta = RequestMeta::of(request.headers(), request.extensions());
+    let session = Session::new(&state, token.as_deref(), browser.as_deref(), meta);
     request.extensions_mut().insert(session.clone());
     let mut response = next.run(request).await;
     if session.was_live().await {
