@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test, TestInfo } from './fixtures';
-import { accountTab, confirmPassword, open, PASSWORD, signIn, signOut, signUp, totp, uniqueLogin } from './helpers';
+import {
+  accountTab, admin, confirmPassword, open, PASSWORD, resetPath, signIn, signOut, signUp, totp, uniqueLogin,
+} from './helpers';
 
 // Every page, dialog and wizard step, hydrated, in both colour schemes and
 // at a phone's and a laptop's size: axe-core finds no WCAG 2.2 A/AA
@@ -87,6 +89,25 @@ for (const scheme of SCHEMES) {
       await page.getByRole('tab', { name: 'Access tokens' }).click();
       await expect(page.getByRole('tabpanel', { name: 'Access tokens' })).toBeVisible();
       await step('settings-tokens');
+      await page.getByRole('tab', { name: 'Sessions' }).click();
+      await expect(page.getByRole('table', { name: 'Your sessions' }).getByRole('row', { name: /This browser/ })).toBeVisible();
+      await step('settings-sessions');
+
+      account = await accountTab(page);
+      await account.getByRole('button', { name: 'Change Password' }).click();
+      const change = page.getByRole('dialog', { name: 'Change your password' });
+      await step('change-password');
+      await change.getByLabel('Current password').fill('not my password');
+      await change.getByLabel('New password', { exact: true }).fill('password1234');
+      await change.getByLabel('New password again').fill('password1234');
+      await change.getByRole('button', { name: 'Change password' }).click();
+      await expect(change.getByRole('alert')).not.toBeEmpty();
+      await step('change-password-error');
+      await page.keyboard.press('Escape');
+      await account.getByRole('button', { name: 'Delete Account' }).click();
+      await expect(page.getByRole('dialog', { name: 'Delete your account?' })).toBeVisible();
+      await step('delete-account');
+      await page.keyboard.press('Escape');
 
       account = await accountTab(page);
       await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
@@ -153,6 +174,13 @@ for (const scheme of SCHEMES) {
       await page.getByRole('link', { name: 'Use a recovery code' }).click();
       await expect(page.getByLabel('Recovery code')).toBeVisible();
       await step('second-step-recovery');
+
+      await open(page, resetPath(admin(testInfo, 'reset-link', login)));
+      await expect(page.getByLabel('New password again')).toBeVisible();
+      await step('reset-page');
+      await open(page, '/reset/not-a-link');
+      await expect(page.getByRole('alert')).toBeVisible();
+      await step('reset-page-invalid');
     });
   }
 }

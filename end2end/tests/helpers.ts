@@ -6,6 +6,26 @@ import { expect, Locator, Page, test, TestInfo } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
 
+/**
+ * `server admin <args>` (the real binary) on the database of the server
+ * this test's project runs against; answers what it printed.
+ */
+export function admin(testInfo: TestInfo, ...args: string[]): string {
+  const postgres = testInfo.project.name.endsWith('postgres');
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  if (postgres) env.DATABASE_URL = process.env.TWOFOLD_E2E_POSTGRES_URL;
+  const dataDir = postgres ? '.tmp/postgres' : '.tmp/sqlite';
+  return execFileSync('../target/release/server', ['admin', ...args, '--data-dir', dataDir], { env })
+    .toString()
+    .trim();
+}
+
+/** The path of the reset link `server admin reset-link` printed. */
+export function resetPath(printed: string): string {
+  return new URL(printed.split(' ').at(-1)!).pathname;
+}
+
 /** A login no other test (or earlier run on the same database) uses. */
 export function uniqueLogin(testInfo: TestInfo, stem: string): string {
   const random = Math.random().toString(36).slice(2, 8);

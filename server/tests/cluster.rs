@@ -175,3 +175,39 @@ fn wrong_code(key: &str) -> String {
         .find(|candidate| !valid.contains(candidate))
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_signed_out_from_the_list_on_one_process_is_refused_on_the_other() {
+    let (_kept, a, b) = two_processes().await;
+    let mut owner = a.client();
+    let reply = owner
+        .call("sign_up", &[("login", "listed"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let mut elsewhere = b.client();
+    let reply = elsewhere
+        .call("sign_in", &[("login", "listed"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let list = owner.call("list_sessions", &[]).await.json();
+    let other = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|session| session["current"] == false)
+        .unwrap_or_else(|| panic!("the session on B is listed on A: {list}"));
+    let handle = other["handle"].as_str().unwrap().to_owned();
+    owner
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    let reply = owner
+        .call("sign_out_session", &[("handle", handle.as_str())])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        elsewhere.status_of("current_account", &[]).await,
+        401,
+        "refused on B at once"
+    );
+}

@@ -531,7 +531,7 @@ mod review_findings {
         // Any session: the stale change fails before it would move one.
         let caller = Caller {
             state: app.state.clone(),
-            session: Session::new(&app.state, None, None),
+            session: Session::new(&app.state, None, None, Default::default()),
             account: stale,
             meta: RequestMeta::default(),
         };

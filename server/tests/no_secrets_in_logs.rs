@@ -109,6 +109,44 @@ async fn the_whole_flow_leaves_no_secret_in_logs_or_responses(backend: Backend) 
     );
     replies.push(third.get("/").await);
 
+    // A password changed, and one set through an operator's reset link:
+    // the link's token and both new passwords stay out of the logs.
+    let changed = "copper violin under moss";
+    replies.push(
+        third
+            .call(
+                "change_password",
+                &[
+                    ("current_password", PASSWORD),
+                    ("new_password", changed),
+                    ("new_password_again", changed),
+                ],
+            )
+            .await,
+    );
+    let token = app::server::operator::reset_link(&app.state, "trace-me")
+        .await
+        .unwrap();
+    let token = token.as_str().to_owned();
+    // The page carries the token in its form: it is the one answer whose
+    // purpose is to hold it, so it is not searched.
+    let mut browser = app.client();
+    assert_eq!(browser.get(&format!("/reset/{token}")).await.status, 200);
+    let reset = "lantern quietly orbit marmalade";
+    replies.push(
+        browser
+            .call(
+                "reset_password",
+                &[
+                    ("token", &token),
+                    ("password", reset),
+                    ("password_again", reset),
+                ],
+            )
+            .await,
+    );
+    replies.push(browser.get(&format!("/reset/{token}")).await);
+
     let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
     assert!(
         log_text.contains("signed in with a second factor"),
@@ -119,6 +157,9 @@ async fn the_whole_flow_leaves_no_secret_in_logs_or_responses(backend: Backend) 
         ("password".into(), PASSWORD.into()),
         ("TOTP key".into(), key.clone()),
         ("current code".into(), code.clone()),
+        ("changed password".into(), changed.into()),
+        ("reset password".into(), reset.into()),
+        ("reset link's token".into(), token.clone()),
     ];
     for c in &codes {
         secrets.push(("recovery code".into(), c.clone()));

@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::server::password_attempts::{self, HARD_CAP};
+use app::server::password_attempts::HARD_CAP;
 use common::{Backend, Client, PASSWORD, Reply, TestApp, spawn, spawn_with};
 
 on_both_backends!(
@@ -203,9 +203,12 @@ async fn the_hard_cap_needs_a_known_browser_or_an_unlock(backend: Backend) {
     fail_from(&app, "127.0.5.4", "eli", 1).await;
     let stranger = sign_in(&mut app.client_from("127.0.5.5"), "eli", PASSWORD).await;
     assert_json_error(&stranger, 423, "sign_in_locked");
-    password_attempts::unlock(&app.state.db, account_id)
-        .await
-        .unwrap();
+    let unlocked = common::admin(&app, &["unlock", "eli"]).await;
+    assert!(unlocked.success, "{unlocked:?}");
+    assert_eq!(
+        unlocked.stdout,
+        "unlocked eli: password and second-factor throttles cleared\n"
+    );
     assert_eq!(
         sign_in(&mut app.client_from("127.0.5.5"), "eli", PASSWORD)
             .await

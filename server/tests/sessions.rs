@@ -357,7 +357,7 @@ async fn a_session_ended_meanwhile_is_not_revived(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.signed_up("tove", PASSWORD).await;
     let token = token_in(client.cookie.as_deref().unwrap()).to_owned();
-    let handle = || Session::new(&app.state, Some(&token), None);
+    let handle = || Session::new(&app.state, Some(&token), None, Default::default());
     let (slow, quick) = (handle(), handle());
     slow.current_account().await.unwrap();
     quick.sign_out().await.unwrap();
@@ -407,8 +407,10 @@ async fn the_sweep_deletes_in_batches(backend: Backend) {
     for sql in [
         format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)
-             INSERT INTO sessions (id_hash, account_id, epoch, stage, signed_in_at, expires_at)
-             SELECT {token}, (SELECT id FROM accounts), 0, 'signed_in', {at}, {at} FROM n"
+             INSERT INTO sessions (id_hash, handle, account_id, epoch, stage, signed_in_at,
+                 expires_at)
+             SELECT {token}, 'dead-' || i, (SELECT id FROM accounts), 0, 'signed_in', {at}, {at}
+             FROM n"
         ),
         format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2345)

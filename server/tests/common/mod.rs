@@ -63,6 +63,16 @@ pub async fn spawn(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_prepared(backend, adjust, |_| async {}).await
+}
+
+/// [`spawn_with`], after `prepare` has had the database (its URL) to
+/// itself, as an earlier version of Twofold would have left it.
+pub async fn spawn_prepared<Fut: std::future::Future<Output = ()>>(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Config),
+    prepare: impl FnOnce(String) -> Fut,
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary directory");
     let mut config = Config::defaults();
     config.addr = "127.0.0.1:0".parse().unwrap();
@@ -75,6 +85,11 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     config.database_url = database.as_ref().map(|d| d.url.clone());
     config.secure_cookies = false;
     adjust(&mut config);
+    let url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => app::server::db::sqlite_url_in(&config.data_dir).expect("a SQLite file"),
+    };
+    prepare(url).await;
 
     let Twofold { router, state } = server::build(&config).await.expect("server builds");
     let addr = serve_in_process_with(router, &config).await;
@@ -523,4 +538,37 @@ pub fn is_worded(message: &str) -> bool {
         !head.is_empty() && head.chars().all(|c| c.is_ascii_lowercase() || c == '_')
     });
     message.contains(' ') && !key_like && !message.contains("%{")
+}
+
+/// What `server admin ...` printed, and whether it succeeded.
+#[derive(Debug)]
+pub struct AdminRun {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the real binary's `server admin <args>` on the database and data
+/// directory of `app`, which keeps serving meanwhile.
+pub async fn admin(app: &TestApp, args: &[&str]) -> AdminRun {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .arg("admin")
+        .args(args)
+        .arg("--data-dir")
+        .arg(&app.config.data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("TWOFOLD_SECRET_KEY")
+        .env_remove("TWOFOLD_PUBLIC_URL");
+    if let Some(url) = &app.config.database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let output = command.output().await.expect("the server binary runs");
+    AdminRun {
+        success: output.status.success(),
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
 }
