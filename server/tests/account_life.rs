@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{Backend, Client, PASSWORD, Reply, TestApp, assert_json_error, spawn, spawn_with};
+use common::{
+    Backend, Client, PASSWORD, Reply, TestApp, assert_json_error, bearer_get, new_access_token,
+    spawn, spawn_with,
+};
 
 const NEW_PASSWORD: &str = "copper violin under moss";
 
@@ -38,16 +41,6 @@ async fn activity(client: &mut Client) -> String {
     let reply = client.call("security_activity", &[]).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.body
-}
-
-async fn bearer_get(app: &TestApp, path: &str, token: &str) -> Reply {
-    app.client()
-        .send(
-            reqwest::Client::new()
-                .get(app.url(path))
-                .header("authorization", format!("Bearer {token}")),
-        )
-        .await
 }
 
 async fn change_password_ends_the_other_sessions_and_keeps_this_one(backend: Backend) {
@@ -316,23 +309,7 @@ async fn a_session_notes_when_and_from_where_it_was_used(backend: Backend) {
 async fn delete_account_takes_everything_and_frees_the_login(backend: Backend) {
     let app = spawn(backend).await;
     let (mut owner, _) = app.with_two_factor("fin").await;
-    owner
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
-    let token = owner
-        .call(
-            "create_access_token",
-            &[
-                ("name", "ci"),
-                ("expires_in_days", "30"),
-                ("scope", "read_only"),
-            ],
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = new_access_token(&mut owner).await;
     let mut other = app.client_from("127.0.21.7").password_step("fin").await;
     let mut stranger = app.client_from("127.0.21.8");
     sign_in(&mut stranger, "fin", "a wrong guess").await;

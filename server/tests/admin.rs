@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{AdminRun, Backend, Client, PASSWORD, Reply, admin, spawn};
+use common::{
+    AdminRun, Backend, Client, PASSWORD, Reply, admin, bearer_get, new_access_token, spawn,
+};
 
 const NEW_PASSWORD: &str = "copper violin under moss";
 
@@ -168,33 +170,8 @@ async fn sign_out_ends_live_sessions_and_with_tokens_the_tokens(backend: Backend
     let mut owner = app.signed_up("eli", PASSWORD).await;
     let mut other = app.client_from("127.0.22.4");
     sign_in(&mut other, "eli", PASSWORD).await;
-    owner
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
-    let token = owner
-        .call(
-            "create_access_token",
-            &[
-                ("name", "ci"),
-                ("expires_in_days", "30"),
-                ("scope", "read_only"),
-            ],
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let get_account = || async {
-        app.client()
-            .send(
-                reqwest::Client::new()
-                    .get(app.url("/api/GetAccount"))
-                    .header("authorization", format!("Bearer {token}")),
-            )
-            .await
-            .status
-    };
+    let token = new_access_token(&mut owner).await;
+    let get_account = || async { bearer_get(&app, "/api/GetAccount", &token).await.status };
 
     let out = admin(&app, &["sign-out", "eli"]).await;
     assert_done(&out, "signed out eli: 2 sessions ended");

@@ -4,16 +4,10 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, Reply, TestApp, spawn};
+use common::{Backend, PASSWORD, Reply, TestApp, bearer_get, spawn};
 
 async fn get_account(app: &TestApp, token: &str) -> Reply {
-    app.client()
-        .send(
-            reqwest::Client::new()
-                .get(app.url("/api/GetAccount"))
-                .header("authorization", format!("Bearer {token}")),
-        )
-        .await
+    bearer_get(app, "/api/GetAccount", token).await
 }
 
 async fn create(client: &mut common::Client, name: &str, days: &str, scope: &str) -> Reply {

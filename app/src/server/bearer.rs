@@ -55,64 +55,51 @@ impl std::fmt::Debug for SessionToken {
     }
 }
 
-/// A browser's device cookie (`known_browsers`): 256 random bits, like a
-/// session token, but naming a browser rather than a session.
-#[derive(Clone, PartialEq, Eq)]
-pub struct BrowserToken(SessionToken);
+/// A secret shaped like a session token (256 random bits, base64url,
+/// stored as its SHA-256) that names something else: its own type, so one
+/// kind is never taken for another, and a `Debug` that prints no value.
+macro_rules! token_like_a_session {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(SessionToken);
 
-impl BrowserToken {
-    pub fn generate() -> Self {
-        Self(SessionToken::generate())
-    }
+        impl $name {
+            pub fn generate() -> Self {
+                Self(SessionToken::generate())
+            }
 
-    /// A well-formed token, or `None`.
-    pub fn parse(text: &str) -> Option<Self> {
-        SessionToken::parse(text).map(Self)
-    }
+            /// A well-formed one, or `None`.
+            pub fn parse(text: &str) -> Option<Self> {
+                SessionToken::parse(text).map(Self)
+            }
 
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
+            pub fn as_str(&self) -> &str {
+                self.0.as_str()
+            }
 
-    pub fn hash(&self) -> Vec<u8> {
-        self.0.hash()
-    }
+            pub fn hash(&self) -> Vec<u8> {
+                self.0.hash()
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(..)"))
+            }
+        }
+    };
 }
 
-impl std::fmt::Debug for BrowserToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("BrowserToken(..)")
-    }
+token_like_a_session! {
+    /// A browser's device cookie (`known_browsers`), naming a browser
+    /// rather than a session.
+    BrowserToken
 }
 
-/// The secret in a password reset link (`/reset/<token>`): 256 random
-/// bits, like a session token; stored as its SHA-256.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ResetToken(SessionToken);
-
-impl ResetToken {
-    pub fn generate() -> Self {
-        Self(SessionToken::generate())
-    }
-
-    /// A well-formed token, or `None`.
-    pub fn parse(text: &str) -> Option<Self> {
-        SessionToken::parse(text).map(Self)
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-
-    pub fn hash(&self) -> Vec<u8> {
-        self.0.hash()
-    }
-}
-
-impl std::fmt::Debug for ResetToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResetToken(..)")
-    }
+token_like_a_session! {
+    /// The secret in a password reset link (`/reset/<token>`).
+    ResetToken
 }
 
 /// What every personal access token begins with, so that it is told from

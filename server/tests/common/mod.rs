@@ -487,6 +487,33 @@ impl TestApp {
     }
 }
 
+/// GETs `path` of the API with `token` as its bearer, without a cookie.
+pub async fn bearer_get(app: &TestApp, path: &str, token: &str) -> Reply {
+    app.client()
+        .send(
+            reqwest::Client::new()
+                .get(app.url(path))
+                .header("authorization", format!("Bearer {token}")),
+        )
+        .await
+}
+
+/// A read-only personal access token for 30 days, created by `client`
+/// after confirming the password.
+pub async fn new_access_token(client: &mut Client) -> String {
+    client
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    let form = [
+        ("name", "ci"),
+        ("expires_in_days", "30"),
+        ("scope", "read_only"),
+    ];
+    let created = client.call("create_access_token", &form).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    created.json()["token"].as_str().unwrap().to_owned()
+}
+
 /// POSTs `body` as JSON to `path` (the API), without a cookie.
 pub async fn post(app: &TestApp, path: &str, body: &str) -> Reply {
     app.client()
