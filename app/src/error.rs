@@ -57,6 +57,11 @@ pub enum AppError {
     ResetLinkInvalid,
     /// `--signup closed`: accounts are created by the operator.
     SignUpClosed,
+    /// The two-factor method to rename or remove is not one of this
+    /// account's (removed already, or someone else's: the same answer).
+    MethodNotFound,
+    /// The account holds as many two-factor methods as it may.
+    TooManyMethods,
     RateLimited {
         retry_after: u64,
     },
@@ -100,10 +105,13 @@ pub enum Reason {
     LoginMismatch,
     /// The session to sign out from the list is the one making the request.
     SessionCurrent,
+    /// A two-factor method's name: empty, too long, or with control
+    /// characters.
+    MethodName,
 }
 
 impl Reason {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::LoginLength,
         Self::LoginCharacters,
         Self::LoginEmpty,
@@ -123,6 +131,7 @@ impl Reason {
         Self::PasswordUnchanged,
         Self::LoginMismatch,
         Self::SessionCurrent,
+        Self::MethodName,
     ];
 
     /// The name on the wire and in `validation.<name>`.
@@ -147,6 +156,7 @@ impl Reason {
             Self::PasswordUnchanged => "password_unchanged",
             Self::LoginMismatch => "login_mismatch",
             Self::SessionCurrent => "session_current",
+            Self::MethodName => "method_name",
         }
     }
 
@@ -213,6 +223,8 @@ impl TryFrom<Wire> for AppError {
             "reset_link_used" => Self::ResetLinkUsed,
             "reset_link_invalid" => Self::ResetLinkInvalid,
             "sign_up_closed" => Self::SignUpClosed,
+            "method_not_found" => Self::MethodNotFound,
+            "too_many_methods" => Self::TooManyMethods,
             "rate_limited" => Self::RateLimited {
                 retry_after: wire.retry_after.ok_or_else(|| missing("retry_after"))?,
             },
@@ -354,6 +366,8 @@ mod tests {
             AppError::ResetLinkUsed,
             AppError::ResetLinkInvalid,
             AppError::SignUpClosed,
+            AppError::MethodNotFound,
+            AppError::TooManyMethods,
             AppError::RateLimited { retry_after: 7 },
             AppError::Overloaded,
             AppError::Unavailable,
@@ -381,11 +395,13 @@ mod tests {
             AppError::ResetLinkUsed => 16,
             AppError::ResetLinkInvalid => 17,
             AppError::SignUpClosed => 18,
-            AppError::RateLimited { .. } => 19,
-            AppError::Overloaded => 20,
-            AppError::Unavailable => 21,
-            AppError::Network => 22,
-            AppError::Internal => 23,
+            AppError::MethodNotFound => 19,
+            AppError::TooManyMethods => 20,
+            AppError::RateLimited { .. } => 21,
+            AppError::Overloaded => 22,
+            AppError::Unavailable => 23,
+            AppError::Network => 24,
+            AppError::Internal => 25,
         };
         assert!(all.iter().map(position).eq(0..all.len()));
         for error in all {

@@ -187,10 +187,13 @@ pub enum SecurityEventKind {
     OperatorRevokedTokens,
     OperatorCreatedResetLink,
     OperatorCreatedAccount,
+    TwoFactorMethodAdded,
+    TwoFactorMethodRemoved,
+    TwoFactorMethodRenamed,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 28] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -216,6 +219,9 @@ impl SecurityEventKind {
         Self::OperatorRevokedTokens,
         Self::OperatorCreatedResetLink,
         Self::OperatorCreatedAccount,
+        Self::TwoFactorMethodAdded,
+        Self::TwoFactorMethodRemoved,
+        Self::TwoFactorMethodRenamed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -245,6 +251,9 @@ impl SecurityEventKind {
             Self::OperatorRevokedTokens => "operator_revoked_tokens",
             Self::OperatorCreatedResetLink => "operator_created_reset_link",
             Self::OperatorCreatedAccount => "operator_created_account",
+            Self::TwoFactorMethodAdded => "two_factor_method_added",
+            Self::TwoFactorMethodRemoved => "two_factor_method_removed",
+            Self::TwoFactorMethodRenamed => "two_factor_method_renamed",
         }
     }
 
@@ -264,6 +273,46 @@ impl SecurityEventKind {
                 | Self::OperatorCreatedAccount
         )
     }
+}
+
+/// What kind of second factor a method is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodKind {
+    /// An authenticator app (TOTP).
+    App,
+    /// A WebAuthn credential used as a second factor.
+    SecurityKey,
+    /// A discoverable WebAuthn credential with user verification: both
+    /// factors at once.
+    Passkey,
+}
+
+impl MethodKind {
+    pub const ALL: [Self; 3] = [Self::App, Self::SecurityKey, Self::Passkey];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::App => "app",
+            Self::SecurityKey => "security_key",
+            Self::Passkey => "passkey",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// One of the account's two-factor methods as listed (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodView {
+    pub id: i64,
+    pub kind: MethodKind,
+    /// As the owner named it; empty for one never named.
+    pub name: String,
+    pub added_at: String,
+    pub last_used_at: Option<String>,
 }
 
 /// What a personal access token may do through the API.

@@ -9,6 +9,10 @@ pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 1024;
 /// A personal access token's name.
 pub const TOKEN_NAME_MAX: usize = 64;
+/// A two-factor method's name ("Work phone", "Blue YubiKey").
+pub const METHOD_NAME_MAX: usize = 64;
+/// How many two-factor methods one account may hold.
+pub const METHODS_MAX: usize = 20;
 
 /// A login is 3-64 characters of ASCII letters, digits, `.`, `_`, `-`, `@`.
 /// Logins are compared exactly as typed after trimming surrounding spaces.
@@ -53,6 +57,19 @@ pub fn validate_repeated_password(
         return Err(AppError::validation(fields.1, Reason::PasswordMismatch));
     }
     Ok(())
+}
+
+/// A name the owner gives (an access token, a two-factor method):
+/// trimmed, 1 to `max` characters, no control characters.
+pub fn validate_name(name: &str, max: usize) -> Option<&str> {
+    let name = name.trim();
+    let fits = !name.is_empty() && name.chars().count() <= max;
+    (fits && !name.chars().any(char::is_control)).then_some(name)
+}
+
+/// A two-factor method's new name.
+pub fn validate_method_name(name: &str) -> Result<&str, AppError> {
+    validate_name(name, METHOD_NAME_MAX).ok_or_else(|| AppError::validation("name", Reason::MethodName))
 }
 
 /// A login offered at sign-in: only emptiness and the upper bound are
@@ -106,6 +123,16 @@ mod tests {
         ] {
             let err = validate_login(bad).unwrap_err();
             assert_eq!(err.field(), Some("login"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_bounded_and_printable() {
+        assert_eq!(validate_method_name("  Blue key ").unwrap(), "Blue key");
+        assert!(validate_method_name(&"é".repeat(METHOD_NAME_MAX)).is_ok());
+        for bad in ["", "   ", "tab\there", &"a".repeat(METHOD_NAME_MAX + 1)] {
+            let err = validate_method_name(bad).unwrap_err();
+            assert_eq!(err, AppError::validation("name", Reason::MethodName), "{bad:?}");
         }
     }
 

@@ -3,22 +3,13 @@
 // plain form and works with JavaScript off too. The reset link comes from
 // the real `server admin reset-link`, run on the database of the server
 // under test.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, Page, test, TestInfo } from './fixtures';
+import { expect, test } from './fixtures';
 import {
-  accountTab, admin, confirmPassword, open, PASSWORD, resetPath, signIn, signOut, signUp, uniqueLogin,
+  accountTab, admin, confirmPassword, noAxeViolations, open, PASSWORD, resetPath, signIn, signOut, signUp,
+  uniqueLogin,
 } from './helpers';
 
 const NEW_PASSWORD = 'copper violin under moss';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-
-/** axe-core's verdict (it runs as a script in the page: hydrated projects only). */
-async function noAxeViolations(page: Page, state: string) {
-  if (test.info().project.use.javaScriptEnabled === false) return;
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state)
-    .toEqual([]);
-}
 
 test('change the password: the other browser is signed out, the new password works @hydrated-only', async ({ page, browser }, testInfo) => {
   const login = uniqueLogin(testInfo, 'change');

@@ -2,9 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, Locator, Page, test, TestInfo } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** axe-core's verdict (it runs as a script in the page: hydrated projects only). */
+export async function noAxeViolations(page: Page, state: string): Promise<void> {
+  if (test.info().project.use.javaScriptEnabled === false) return;
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state)
+    .toEqual([]);
+}
 
 /**
  * `server admin <args>` (the real binary) on the database of the server

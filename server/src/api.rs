@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use app::error::{AppError, Reason};
 use app::i18n::Lang;
 use app::server::bearer::{self, SessionToken};
+use app::server::dates::rfc3339_of;
 use app::server::events::RequestMeta;
 use app::server::session::Session;
 use app::server::sign_in::{PasswordStep, SecondFactor, password_step, second_factor_step};
@@ -39,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "Twofold API", description = "Sign in with two-factor authentication from scripts."),
     paths(sign_in, verify_2fa_code, get_account, sign_out),
-    components(schemas(SignInRequest, SignInReply, VerifyRequest, SessionReply, AccountReply, ErrorBody)),
+    components(schemas(SignInRequest, SignInReply, VerifyRequest, SessionReply, AccountReply, MethodReply, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -96,7 +97,8 @@ struct SignInReply {
     two_factor_required: bool,
 }
 
-/// Exactly one of `code` and `recovery_code`.
+/// Exactly one of `code` and `recovery_code`: a code from any of the
+/// account's authenticator apps.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VerifyRequest {
@@ -117,6 +119,20 @@ struct AccountReply {
     login: String,
     two_factor_enabled: bool,
     recovery_codes_left: u32,
+    /// The account's second factors, oldest first.
+    methods: Vec<MethodReply>,
+}
+
+/// One of the account's second factors (never its secret).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct MethodReply {
+    /// `app`, `security_key` or `passkey`.
+    kind: &'static str,
+    /// As the owner named it; empty if never named.
+    name: String,
+    /// RFC 3339, UTC.
+    added_at: String,
+    last_used_at: Option<String>,
 }
 
 /// The API's bodies that carry passwords, codes or session tokens: their
@@ -280,10 +296,20 @@ async fn get_account(
         let status = two_factor::status(&state, account.id).await?;
         (account, status)
     };
+    let methods = two_factor::methods::of_account(&state, account.id).await?;
     Ok(Json(AccountReply {
         login: account.login,
         two_factor_enabled: status.enabled,
         recovery_codes_left: status.recovery_codes_left,
+        methods: methods
+            .into_iter()
+            .map(|method| MethodReply {
+                kind: method.kind.as_str(),
+                name: method.name,
+                added_at: rfc3339_of(method.created_at),
+                last_used_at: method.last_used_at.map(rfc3339_of),
+            })
+            .collect(),
     }))
 }
 

@@ -320,6 +320,7 @@ async fn delete_account_takes_everything_and_frees_the_login(backend: Backend) {
     let tables = [
         "sessions",
         "two_factor",
+        "two_factor_methods",
         "recovery_codes",
         "access_tokens",
         "security_events",

@@ -36,7 +36,7 @@ async fn sign_in_without_two_factor_gives_a_session(backend: Backend) {
     assert_eq!(account.status, 200, "{}", account.body);
     assert_eq!(
         account.json(),
-        json!({"login": "ana", "two_factor_enabled": false, "recovery_codes_left": 0})
+        json!({"login": "ana", "two_factor_enabled": false, "recovery_codes_left": 0, "methods": []})
     );
     let out = with_bearer(&app, reqwest::Method::POST, "/api/SignOut", &token).await;
     assert_eq!(out.status, 204);
@@ -72,10 +72,17 @@ async fn sign_in_then_verify_2fa_code(backend: Backend) {
     let token = verified.json()["session"].as_str().unwrap().to_owned();
     assert_ne!(token, pending, "a new session id after the second factor");
     let account = with_bearer(&app, reqwest::Method::GET, "/api/GetAccount", &token).await;
+    let (account, methods) = split_methods(account.json());
     assert_eq!(
-        account.json(),
+        account,
         json!({"login": "bea", "two_factor_enabled": true, "recovery_codes_left": 10})
     );
+    // The app that signed in, used just now.
+    assert_eq!(methods.len(), 1, "{methods:?}");
+    assert_eq!(methods[0]["kind"], "app");
+    assert_eq!(methods[0]["name"], "");
+    let used = app::server::dates::rfc3339_of(app.now());
+    assert_eq!(methods[0]["last_used_at"], used.as_str());
     // The pending session is dead, and the code was used once.
     let again = post_json(
         &app,
@@ -313,6 +320,13 @@ async fn run_example(script: String, env: Vec<(&'static str, String)>) -> String
     stdout
 }
 
+/// GetAccount's reply without its `methods`, and those methods.
+fn split_methods(mut account: serde_json::Value) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let methods = account["methods"].take();
+    account.as_object_mut().unwrap().remove("methods");
+    (account, methods.as_array().cloned().unwrap_or_default())
+}
+
 /// The README's curl example, run as written against a live server, so it
 /// cannot rot.
 async fn the_readme_curl_example_works(backend: Backend) {
@@ -327,10 +341,13 @@ async fn the_readme_curl_example_works(backend: Backend) {
         ("CODE", code),
     ];
     let stdout = run_example(readme_example("api-example"), env).await;
+    let (account, methods) = split_methods(serde_json::from_str(stdout.trim()).unwrap());
     assert_eq!(
-        stdout.trim(),
-        r#"{"login":"readme.user","two_factor_enabled":true,"recovery_codes_left":10}"#
+        account,
+        json!({"login": "readme.user", "two_factor_enabled": true, "recovery_codes_left": 10})
     );
+    assert_eq!(methods.len(), 1, "{methods:?}");
+    assert_eq!(methods[0]["kind"], "app");
     let with_code: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM security_events WHERE kind = 'signed_in_with_code'",
     )
@@ -360,7 +377,7 @@ async fn the_readme_token_example_works(backend: Backend) {
     let stdout = run_example(readme_example("token-example"), env).await;
     assert_eq!(
         stdout.trim(),
-        r#"{"login":"token.user","two_factor_enabled":false,"recovery_codes_left":0}"#
+        r#"{"login":"token.user","two_factor_enabled":false,"recovery_codes_left":0,"methods":[]}"#
     );
 }
 

@@ -100,7 +100,8 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
     let accounts: Vec<AccountRow> = sqlx::query_as(
         "SELECT a.login,
                 t.recovery_set,
-                LENGTH(t.sealed_secret),
+                (SELECT SUM(LENGTH(m.sealed_secret)) FROM two_factor_methods m
+                    WHERE m.account_id = a.id),
                 (SELECT COUNT(*) FROM recovery_codes r WHERE r.account_id = a.id),
                 (SELECT COUNT(DISTINCT r.set_number) FROM recovery_codes r WHERE r.account_id = a.id),
                 (SELECT COUNT(*) FROM recovery_codes r WHERE r.account_id = a.id
@@ -127,6 +128,7 @@ async fn killed_under_load_leaves_each_account_whole(backend: Backend) {
             }
             None => {
                 assert_eq!(codes, 0, "{login}: 2FA off leaves no codes");
+                assert_eq!(secret, None, "{login}: 2FA off leaves no method");
                 disabled = Some(login);
             }
         }

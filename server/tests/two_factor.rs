@@ -428,7 +428,7 @@ async fn secrets_are_sealed_at_rest_and_tampering_fails_closed(backend: Backend)
         .decode(enabled.key.replace(' ', "").as_bytes())
         .unwrap();
 
-    let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed_secret FROM two_factor")
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed_secret FROM two_factor_methods")
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
@@ -452,7 +452,7 @@ async fn secrets_are_sealed_at_rest_and_tampering_fails_closed(backend: Backend)
     let mut tampered = sealed.clone();
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
-    sqlx::query("UPDATE two_factor SET sealed_secret = $1")
+    sqlx::query("UPDATE two_factor_methods SET sealed_secret = $1")
         .bind(tampered)
         .execute(&app.state.db.pool)
         .await

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod activity;
 pub mod auth;
+pub mod methods;
 pub mod password;
 pub mod reauth;
 pub mod recovery;

@@ -19,17 +19,21 @@ pub async fn cancel_two_factor_setup() -> Result<(), AppError> {
     crate::server::two_factor::setup::cancel(&caller.state, caller.account.id).await
 }
 
-/// Next: the code from the app turns 2FA on and returns the recovery codes
-/// (step 2 of 2). Other sessions of the account end; this one continues
-/// under a new token, in the same transaction.
+/// Next: the code from the app adds it. The first method turns 2FA on and
+/// returns the recovery codes (step 2 of 2); other sessions of the account
+/// end, and this one continues under a new token, in the same
+/// transaction. A further app (Add authenticator app) answers `None`.
 #[server(endpoint = "confirm_two_factor_setup", protocol = crate::api::Rpc)]
-pub async fn confirm_two_factor_setup(code: Secret) -> Result<RecoveryCodes, AppError> {
+pub async fn confirm_two_factor_setup(code: Secret) -> Result<Option<RecoveryCodes>, AppError> {
     use crate::server::two_factor::setup;
 
     let caller = super::signed_in().await?;
     let codes = setup::confirm(&caller, code.as_str()).await?;
     let account_id = caller.account.id;
-    tracing::info!(account_id, "two-factor authentication enabled");
+    match codes {
+        Some(_) => tracing::info!(account_id, "two-factor authentication enabled"),
+        None => tracing::info!(account_id, "authenticator app added"),
+    }
     Ok(codes)
 }
 

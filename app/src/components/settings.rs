@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::{
     AccessTokensTab, ChangePasswordDialog, ConfirmDialog, ConfirmPasswordDialog,
-    DeleteAccountDialog, FormError, LoadedAccount, RecoveryCodesDialog, SecurityActivity,
+    DeleteAccountDialog, FormError, LoadedAccount, MethodsPanel, RecoveryCodesDialog,
+    SecurityActivity,
     SessionsTab, SetupWizard, TokenDoors, UnlockedStatus,
 };
 use crate::api::action;
@@ -105,6 +106,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     let password_open = RwSignal::new(false);
     let password_changed = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
+    let app_added = RwSignal::new(false);
     let unlock = StoredValue::new(None::<Unlock>);
     let disable = action::<DisableTwoFactor>();
     let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
@@ -170,14 +172,23 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
                     <button type="button" on:click=move |_| ask_password(Unlock::ViewCodes)>
                         {lang.t("account.view_codes")}
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| ask_password(Unlock::SetUp)>
-                        {lang.t("account.new_phone")}
-                    </button>
                     <button type="button" class="danger" on:click=move |_| disable_open.set(true)>
                         {lang.t("account.disable")}
                     </button>
                 </div>
                 <FormError error=disable_error id="disable-error" />
+                <MethodsPanel reloads=account.reloads on_change />
+                <div class="actions start">
+                    <button type="button" class="secondary" on:click=move |_| {
+                        app_added.set(false);
+                        ask_password(Unlock::SetUp);
+                    }>
+                        {lang.t("methods.add_app")}
+                    </button>
+                </div>
+                {move || app_added.get().then(|| view! {
+                    <p class="notice" role="status">{lang.t("methods.app_added")}</p>
+                })}
             })
         } else {
             Either::Right(view! {
@@ -197,7 +208,10 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
             on_confirm=move |()| ask_password(Unlock::Disable)
         />
         <ConfirmPasswordDialog open=confirm_open on_confirmed />
-        <SetupWizard open=wizard_open on_done=on_change />
+        <SetupWizard open=wizard_open adding=enabled on_done=move |()| {
+            app_added.set(enabled.get_untracked());
+            on_change.run(());
+        } />
         <RecoveryCodesDialog open=codes_open on_change />
         <SecurityActivity reloads=account.reloads />
         <h3>{lang.t("delete.heading")}</h3>

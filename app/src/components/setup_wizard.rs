@@ -1,6 +1,10 @@
 //! The set-up wizard. Step 1 of 2: the QR code and the data to type by
 //! hand, then a code from the app and Next. Step 2 of 2: the recovery
 //! codes, Download/Copy, "I've saved the data", and Done.
+//!
+//! Once 2FA is on, the same wizard adds another authenticator app (Add
+//! authenticator app): step 1 only, and the app is added with no new
+//! recovery codes.
 
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -16,18 +20,24 @@ use crate::types::{RecoveryCodes, Secret, SetupChallenge};
 const GOOGLE_AUTHENTICATOR_GUIDE: &str = "https://support.google.com/accounts/answer/1066447";
 
 #[component]
-pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+pub fn SetupWizard(
+    open: RwSignal<bool>,
+    /// 2FA is on: this app is added beside the others.
+    #[prop(into)]
+    adding: Signal<bool>,
+    #[prop(into)] on_done: Callback<()>,
+) -> impl IntoView {
     let lang = use_lang();
     let begin = action::<BeginTwoFactorSetup>();
     let confirm = action::<ConfirmTwoFactorSetup>();
     let saved = RwSignal::new(false);
     // Step 2's codes, once the code from the app was accepted: closures, not
     // a derived `Signal` (docs/wasm-budget.md#closures-instead-of-per-type-signals).
-    let codes = move || confirm.value().get().and_then(Result::ok);
+    let codes = move || confirm.value().get().and_then(Result::ok).flatten();
     let at_step_two = move || {
         confirm
             .value()
-            .with_untracked(|answer| matches!(answer, Some(Ok(_))))
+            .with_untracked(|answer| matches!(answer, Some(Ok(Some(_)))))
     };
 
     // Each opening starts a fresh set-up (a new secret); the last one's QR
@@ -66,13 +76,23 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
         open.set(false);
         on_done.run(());
     };
+    // A further app was added: nothing more to show.
+    Effect::new(move |_| {
+        if let Some(Ok(None)) = confirm.value().get() {
+            confirm.value().set(None);
+            open.set(false);
+            on_done.run(());
+        }
+    });
 
     view! {
         <Modal open labelled_by="wizard-title" on_cancel class="wide">
-            <h2 id="wizard-title">{lang.t("wizard.title")}</h2>
+            <h2 id="wizard-title">
+                {move || lang.t(if adding.get() { "methods.add_app_title" } else { "wizard.title" })}
+            </h2>
             {move || match codes() {
                 None => Either::Left(view! {
-                    <p class="step">{lang.t("wizard.step1")}</p>
+                    {move || (!adding.get()).then(|| view! { <p class="step">{lang.t("wizard.step1")}</p> })}
                     {move || match begin.value().get() {
                         None => EitherOf3::A(view! { <p>{lang.t("wizard.preparing")}</p> }),
                         Some(Err(error)) => EitherOf3::B(view! { <p role="alert">{error.page_message(lang)}</p> }),
@@ -97,7 +117,7 @@ pub fn SetupWizard(open: RwSignal<bool>, #[prop(into)] on_done: Callback<()>) ->
 #[component]
 fn StepOne(
     challenge: SetupChallenge,
-    confirm: Action<ConfirmTwoFactorSetup, Result<RecoveryCodes, AppError>>,
+    confirm: Action<ConfirmTwoFactorSetup, Result<Option<RecoveryCodes>, AppError>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let code = RwSignal::new(String::new());

@@ -7,12 +7,16 @@
 #[cfg(feature = "ssr")]
 mod activity;
 #[cfg(feature = "ssr")]
+mod methods;
+#[cfg(feature = "ssr")]
 mod sessions;
 #[cfg(feature = "ssr")]
 mod tokens;
 
 #[cfg(feature = "ssr")]
 pub use activity::ActivityList;
+#[cfg(feature = "ssr")]
+pub use methods::MethodTable;
 #[cfg(feature = "ssr")]
 pub use sessions::SessionTable;
 #[cfg(feature = "ssr")]
@@ -25,6 +29,14 @@ pub const REVOKE: &str = "data-revoke";
 /// What a Sign out button in the sessions table carries: the session's
 /// handle, for the Sessions tab's one click handler.
 pub const SIGN_OUT: &str = "data-sign-out";
+
+/// What the methods table's buttons carry, for the panel's one click
+/// handler: Rename the method's id (and `data-name` its name), Remove its
+/// id (and `data-last` whether it is the account's only one).
+pub const RENAME_METHOD: &str = "data-rename";
+pub const METHOD_NAME: &str = "data-name";
+pub const REMOVE_METHOD: &str = "data-remove";
+pub const LAST_METHOD: &str = "data-last";
 
 /// Renders a view to HTML, for a `ServerHtml` panel.
 #[cfg(feature = "ssr")]

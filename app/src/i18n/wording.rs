@@ -6,7 +6,11 @@
 use super::Lang;
 use crate::error::{AppError, Reason};
 use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, TokenScope};
-use crate::validation::{LOGIN_MAX, LOGIN_MIN, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX};
+use crate::types::MethodKind;
+use crate::validation::{
+    LOGIN_MAX, LOGIN_MIN, METHOD_NAME_MAX, METHODS_MAX, PASSWORD_MAX, PASSWORD_MIN,
+    TOKEN_NAME_MAX,
+};
 
 impl AppError {
     /// The message for people, in `lang`.
@@ -35,6 +39,11 @@ impl AppError {
             Self::ResetLinkUsed => lang.t("errors.reset_link_used"),
             Self::ResetLinkInvalid => lang.t("errors.reset_link_invalid"),
             Self::SignUpClosed => lang.t("errors.sign_up_closed"),
+            Self::MethodNotFound => lang.t("errors.method_not_found"),
+            Self::TooManyMethods => lang.t_with(
+                "errors.too_many_methods",
+                &[("max", &METHODS_MAX.to_string())],
+            ),
             Self::RateLimited { retry_after } => lang.t_with(
                 "errors.rate_limited",
                 &[("seconds", &retry_after.to_string())],
@@ -76,6 +85,8 @@ impl Reason {
             (LOGIN_MIN, LOGIN_MAX)
         } else if name.starts_with("password") {
             (PASSWORD_MIN, PASSWORD_MAX)
+        } else if self == Reason::MethodName {
+            (1, METHOD_NAME_MAX)
         } else {
             (1, TOKEN_NAME_MAX)
         };
@@ -83,6 +94,17 @@ impl Reason {
             &format!("validation.{name}"),
             &[("min", &min.to_string()), ("max", &max.to_string())],
         )
+    }
+}
+
+impl MethodKind {
+    /// The kind's own name, which also stands for a method never named.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(match self {
+            Self::App => "methods.app",
+            Self::SecurityKey => "methods.security_key",
+            Self::Passkey => "methods.passkey",
+        })
     }
 }
 
@@ -124,6 +146,9 @@ impl SecurityEventKind {
             Self::OperatorRevokedTokens => "events.operator_revoked_tokens",
             Self::OperatorCreatedResetLink => "events.operator_created_reset_link",
             Self::OperatorCreatedAccount => "events.operator_created_account",
+            Self::TwoFactorMethodAdded => "events.two_factor_method_added",
+            Self::TwoFactorMethodRemoved => "events.two_factor_method_removed",
+            Self::TwoFactorMethodRenamed => "events.two_factor_method_renamed",
         })
     }
 }

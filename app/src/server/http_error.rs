@@ -20,11 +20,14 @@ pub fn status(error: &AppError) -> StatusCode {
         AppError::ReauthRequired | AppError::TokenNotAllowed | AppError::SignUpClosed => {
             StatusCode::FORBIDDEN
         }
-        AppError::SessionNotFound | AppError::ResetLinkInvalid => StatusCode::NOT_FOUND,
-        AppError::ResetLinkExpired | AppError::ResetLinkUsed => StatusCode::GONE,
-        AppError::LoginTaken | AppError::SetupExpired | AppError::TwoFactorNotEnabled => {
-            StatusCode::CONFLICT
+        AppError::SessionNotFound | AppError::ResetLinkInvalid | AppError::MethodNotFound => {
+            StatusCode::NOT_FOUND
         }
+        AppError::ResetLinkExpired | AppError::ResetLinkUsed => StatusCode::GONE,
+        AppError::LoginTaken
+        | AppError::SetupExpired
+        | AppError::TwoFactorNotEnabled
+        | AppError::TooManyMethods => StatusCode::CONFLICT,
         AppError::SecondFactorLocked | AppError::SignInLocked => StatusCode::LOCKED,
         AppError::Validation { .. } | AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -10,6 +10,7 @@ use super::dates::date_time_of;
 use super::events::{self, RequestMeta};
 use super::repo::{self, access_tokens::NewToken};
 use super::two_factor::Status;
+use crate::validation::validate_name;
 use crate::error::{AppError, Reason};
 use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope};
 
@@ -32,10 +33,8 @@ pub async fn create(
     scope: TokenScope,
     meta: &RequestMeta,
 ) -> Result<CreatedToken, AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(AppError::validation("name", Reason::TokenName));
-    }
+    let name = validate_name(name, NAME_MAX)
+        .ok_or_else(|| AppError::validation("name", Reason::TokenName))?;
     let token = new_access_token();
     let now = state.clock.now();
     let new = NewToken {

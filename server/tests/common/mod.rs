@@ -473,6 +473,23 @@ impl TestApp {
         enable_two_factor_at(client, || self.now()).await
     }
 
+    /// Add authenticator app, once 2FA is on: the wizard's calls for a
+    /// further app, which answer no recovery codes. Answers the app's key.
+    pub async fn add_app(&self, client: &mut Client) -> String {
+        let reply = client
+            .call("confirm_password", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(reply.status, 200, "confirm_password: {}", reply.body);
+        let challenge = client.call("begin_two_factor_setup", &[]).await;
+        assert_eq!(challenge.status, 200, "begin: {}", challenge.body);
+        let key = challenge.json()["manual_key"].as_str().unwrap().to_owned();
+        let code = oathtool_code(&key, self.now());
+        let reply = client.call("confirm_two_factor_setup", &[("code", &code)]).await;
+        assert_eq!(reply.status, 200, "confirm: {}", reply.body);
+        assert_eq!(reply.json(), serde_json::Value::Null, "no new codes");
+        key
+    }
+
     /// A new account `login` with 2FA on, and its signed-in client.
     pub async fn with_two_factor(&self, login: &str) -> (Client, Enabled) {
         let mut client = self.signed_up(login, PASSWORD).await;

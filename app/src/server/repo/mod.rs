@@ -13,6 +13,7 @@ pub mod events;
 pub mod failures;
 pub mod key_check;
 pub mod known_browsers;
+pub mod methods;
 pub mod password_failures;
 pub mod password_resets;
 pub mod recovery_codes;

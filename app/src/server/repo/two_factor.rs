@@ -1,5 +1,6 @@
-//! `two_factor` (the active secret, its replay guard and recovery set
-//! number) and `two_factor_setup` (a secret being set up).
+//! `two_factor` (2FA on, with its recovery set's number) and
+//! `two_factor_setup` (an authenticator app's secret being set up). The
+//! methods themselves are in [`super::methods`].
 
 use sqlx::{Any, Executor};
 
@@ -101,71 +102,19 @@ pub async fn delete_setup<'c>(
     Ok(())
 }
 
-/// The active secret, sealed, and the last time step a code was accepted
-/// for.
-#[derive(sqlx::FromRow)]
-pub struct ActiveSecret {
-    pub sealed_secret: Vec<u8>,
-    pub last_used_step: i64,
-}
-
-pub async fn active_secret(
-    conn: &mut Conn,
-    account_id: i64,
-) -> Result<Option<ActiveSecret>, sqlx::Error> {
-    sqlx::query_as("SELECT sealed_secret, last_used_step FROM two_factor WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await
-}
-
-/// Makes `sealed_secret` the account's active secret (replacing an earlier
-/// one) with the step that confirmed it as used, and answers the number
-/// of the recovery set that comes with it: one more than before.
-pub async fn activate(
-    conn: &mut Conn,
-    account_id: i64,
-    sealed_secret: &[u8],
-    confirmed_step: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let previous_set: Option<i64> =
-        sqlx::query_scalar("SELECT recovery_set FROM two_factor WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let set_number = previous_set.unwrap_or(0) + 1;
-    sqlx::query("DELETE FROM two_factor WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO two_factor (account_id, sealed_secret, last_used_step, recovery_set, enabled_at)
-         VALUES ($1, $2, $3, $4, $5)",
+/// Turns 2FA on with recovery set number 1, unless it is on already:
+/// answers whether this call turned it on.
+pub async fn enable(conn: &mut Conn, account_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let enabled = sqlx::query(
+        "INSERT INTO two_factor (account_id, recovery_set, enabled_at) VALUES ($1, 1, $2)
+         ON CONFLICT (account_id) DO NOTHING",
     )
     .bind(account_id)
-    .bind(sealed_secret)
-    .bind(confirmed_step)
-    .bind(set_number)
     .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    delete_setup(conn, account_id).await?;
-    Ok(set_number)
-}
-
-/// The replay guard: records `step` as used if it is later than the last
-/// used one (compare-and-set), answering whether it was.
-pub async fn claim_step(conn: &mut Conn, account_id: i64, step: i64) -> Result<bool, sqlx::Error> {
-    let claimed = sqlx::query(
-        "UPDATE two_factor SET last_used_step = $1 WHERE account_id = $2 AND last_used_step < $1",
-    )
-    .bind(step)
-    .bind(account_id)
     .execute(conn)
     .await?
     .rows_affected();
-    Ok(claimed == 1)
+    Ok(enabled == 1)
 }
 
 /// The current recovery set's number, if 2FA is on.
@@ -189,8 +138,12 @@ pub async fn next_recovery_set(
     .await
 }
 
-/// Removes the active secret; answers whether there was one.
+/// Turns 2FA off with every method; answers whether it was on.
 pub async fn delete(conn: &mut Conn, account_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM two_factor_methods WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
     let removed = sqlx::query("DELETE FROM two_factor WHERE account_id = $1")
         .bind(account_id)
         .execute(conn)

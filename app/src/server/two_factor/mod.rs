@@ -1,6 +1,7 @@
-//! Two-factor authentication with an authenticator app, in three parts
-//! with one job each: [`setup`] (set-up, confirmation, disabling), the
-//! [`second_step`] of signing in (the throttle's gate, the replay guard,
+//! Two-factor authentication, in parts with one job each: [`setup`] (an
+//! authenticator app's set-up and confirmation, disabling), [`methods`]
+//! (the account's methods as a list: renaming, removing), the
+//! [`second_step`] of signing in (the throttle's gate, the replay guards,
 //! codes and recovery codes), and [`recovery_codes`] (viewing,
 //! regenerating, storing). The browser and the API call the same
 //! functions.
@@ -12,6 +13,7 @@
 //! passes the throttle gate first ([`pass_gate`], here because both use
 //! it), which serializes one account's attempts.
 
+pub mod methods;
 mod qr;
 pub mod recovery_codes;
 pub mod second_step;

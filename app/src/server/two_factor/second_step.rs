@@ -145,31 +145,37 @@ struct Attempt<'a> {
     now: i64,
 }
 
+/// A code from any of the account's authenticator apps. Each app keeps
+/// its own replay guard: a code is spent for the app whose secret made it.
 async fn check_code(
     state: &AppState,
     attempt: &mut Attempt<'_>,
     code: &Code,
 ) -> Result<Checked, AppError> {
     let (account_id, now) = (attempt.account_id, attempt.now);
+    let apps = repo::methods::apps(attempt.tx, account_id).await?;
     // 2FA was turned off while this sign-in waited: start again.
-    let Some(active) = repo::two_factor::active_secret(attempt.tx, account_id).await? else {
+    if apps.is_empty() && !repo::two_factor::status(&mut **attempt.tx, account_id).await?.enabled {
         return Err(AppError::Unauthorized);
-    };
-    let plain = state
-        .vault
-        .open(Purpose::TotpSecret, account_id, &active.sealed_secret)?;
-    let Some(step) = TotpSecret::from_bytes(plain)?.matching_step(code, now) else {
-        return Ok(Err(invalid_code(now)));
-    };
-    // Compare-and-set on the last used step, in the database, as well as
-    // the rule on what this transaction read.
-    let claimed = repo::two_factor::claim_step(attempt.tx, account_id, step).await?;
-    if !is_fresh(step, active.last_used_step) || !claimed {
-        tracing::warn!(account_id, "replayed authentication code refused");
-        return Ok(Err(invalid_code(now)));
     }
-    let kind = SecurityEventKind::SignedInWithCode;
-    Ok(Ok((Accepted::code(step, now), kind)))
+    for app in apps {
+        let plain = state
+            .vault
+            .open(Purpose::TotpSecret, account_id, &app.sealed_secret)?;
+        let Some(step) = TotpSecret::from_bytes(plain)?.matching_step(code, now) else {
+            continue;
+        };
+        // Compare-and-set on the last used step, in the database, as well
+        // as the rule on what this transaction read.
+        let claimed = repo::methods::claim_step(attempt.tx, app.id, step, now).await?;
+        if !is_fresh(step, app.last_used_step) || !claimed {
+            tracing::warn!(account_id, "replayed authentication code refused");
+            return Ok(Err(invalid_code(now)));
+        }
+        let kind = SecurityEventKind::SignedInWithCode;
+        return Ok(Ok((Accepted::code(step, now), kind)));
+    }
+    Ok(Err(invalid_code(now)))
 }
 
 async fn check_recovery_code(

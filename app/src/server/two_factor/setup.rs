@@ -1,18 +1,20 @@
 //! Setting up an authenticator app (a pending secret, confirmed by its
 //! first code), and turning 2FA off.
 //!
-//! Confirming moves the secret from `two_factor_setup` to `two_factor` and
-//! stores the recovery codes in one transaction, so 2FA is either off or
-//! on with its codes, never half.
+//! Confirming moves the secret from `two_factor_setup` to the account's
+//! methods and, for the first method, turns 2FA on and stores the recovery
+//! codes, in one transaction: 2FA is either off or on with its codes,
+//! never half.
 
 use super::qr::qr_svg;
 use super::recovery_codes::{fresh_set, store_new_set};
-use super::{AtTheCap, Passed, fail, invalid_code, pass_gate};
+use super::{AtTheCap, Passed, fail, invalid_code, methods, pass_gate};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::accounts::Account;
 use crate::server::caller::Caller;
 use crate::server::crypto::Purpose;
+use crate::server::db::WriteTx;
 use crate::server::events;
 use crate::server::repo;
 use crate::server::session;
@@ -52,14 +54,17 @@ pub async fn cancel(state: &AppState, account_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Step 2: the first code from the app proves it holds the secret. In one
-/// transaction the secret becomes active (replacing an earlier one, if the
-/// person is moving to a new phone), ten recovery codes are stored, the
-/// account's other sessions end and this one carries on under a new token.
+/// Step 2: the first code from the app proves it holds the secret, and
+/// the app becomes one of the account's methods, in one transaction.
+///
+/// The first method turns 2FA on: ten recovery codes are stored, the
+/// account's other sessions end and this one carries on under a new
+/// token, and the codes are answered. A further app (a second phone) is
+/// added beside the others: no new codes, `None`.
 ///
 /// The matched step is recorded as used: the code that confirmed set-up
 /// cannot also sign in.
-pub async fn confirm(caller: &Caller, code_input: &str) -> Result<RecoveryCodes, AppError> {
+pub async fn confirm(caller: &Caller, code_input: &str) -> Result<Option<RecoveryCodes>, AppError> {
     let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
@@ -90,29 +95,45 @@ pub async fn confirm(caller: &Caller, code_input: &str) -> Result<RecoveryCodes,
         return fail(tx, account.id, now, invalid_code(now), meta).await;
     };
 
-    let set_number =
-        repo::two_factor::activate(&mut tx, account.id, &pending.sealed_secret, step, now).await?;
-    let codes = store_new_set(state, &mut tx, account.id, set_number, now).await?;
+    let first = repo::two_factor::enable(&mut tx, account.id, now).await?;
+    if !first {
+        methods::check_room(&mut tx, account.id).await?;
+    }
+    repo::methods::add_app(&mut tx, account.id, &pending.sealed_secret, step, now).await?;
+    repo::two_factor::delete_setup(&mut *tx, account.id).await?;
     throttle::record_success(&mut tx, account.id, failures_on_record).await?;
+    if !first {
+        let kind = SecurityEventKind::TwoFactorMethodAdded;
+        events::record(&mut tx, account.id, kind, meta, now).await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    const FIRST_SET: i64 = 1;
+    let codes = store_new_set(state, &mut tx, account.id, FIRST_SET, now).await?;
     let epoch = session::end_other_sessions(&mut tx, account).await?;
     let kind = SecurityEventKind::TwoFactorEnabled;
     events::record(&mut tx, account.id, kind, meta, now).await?;
     session.continue_and_commit(tx, account, epoch).await?;
 
-    let mut value = fresh_set(account, set_number, now, &codes);
+    let mut value = fresh_set(account, FIRST_SET, now, &codes);
     value.clock_drift = ClockDrift::from_steps(step - step_of(now));
-    Ok(value)
+    Ok(Some(value))
 }
 
-/// Turns 2FA off: the secret, any pending set-up, the codes and the
-/// throttle and replay state go in one transaction, which begins by
-/// locking the account row, as set-up confirmation does: a set-up finishing
-/// in another tab either lands before (and is removed) or finds its pending
+/// Turns 2FA off: every method, any pending set-up, the codes and the
+/// throttle state go in one transaction, which begins by locking the
+/// account row, as set-up confirmation does: a set-up finishing in
+/// another tab either lands before (and is removed) or finds its pending
 /// secret gone. Other sessions end; this one carries on.
 pub async fn disable(caller: &Caller) -> Result<(), AppError> {
+    disable_in(caller.state.db.begin_write().await?, caller).await
+}
+
+/// [`disable`], in a transaction already begun (removing the last method
+/// is disabling).
+pub(super) async fn disable_in(mut tx: WriteTx, caller: &Caller) -> Result<(), AppError> {
     let (state, session, account, meta) = caller.parts();
     let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
     let epoch = session::end_other_sessions(&mut tx, account).await?;
     repo::failures::clear(&mut tx, account.id).await?;
     if !repo::two_factor::delete(&mut tx, account.id).await? {
