@@ -39,6 +39,8 @@ ensure_apt() {
 
 ensure_build_tools() {
   step "Checking the build tools"
+  # webauthn-rs links OpenSSL.
+  ensure_apt libssl-dev pkg-config
   if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     note "wasm32-unknown-unknown target: present"
   else

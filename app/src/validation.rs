@@ -69,7 +69,8 @@ pub fn validate_name(name: &str, max: usize) -> Option<&str> {
 
 /// A two-factor method's new name.
 pub fn validate_method_name(name: &str) -> Result<&str, AppError> {
-    validate_name(name, METHOD_NAME_MAX).ok_or_else(|| AppError::validation("name", Reason::MethodName))
+    validate_name(name, METHOD_NAME_MAX)
+        .ok_or_else(|| AppError::validation("name", Reason::MethodName))
 }
 
 /// A login offered at sign-in: only emptiness and the upper bound are
@@ -132,7 +133,11 @@ mod tests {
         assert!(validate_method_name(&"é".repeat(METHOD_NAME_MAX)).is_ok());
         for bad in ["", "   ", "tab\there", &"a".repeat(METHOD_NAME_MAX + 1)] {
             let err = validate_method_name(bad).unwrap_err();
-            assert_eq!(err, AppError::validation("name", Reason::MethodName), "{bad:?}");
+            assert_eq!(
+                err,
+                AppError::validation("name", Reason::MethodName),
+                "{bad:?}"
+            );
         }
     }
 

@@ -32,6 +32,7 @@ use app::server::clock::Clock;
 use app::server::crypto::Vault;
 use app::server::db::{self, Backend};
 use app::server::password::Passwords;
+use app::server::webauthn::RelyingParty;
 use app::server::{AppState, Settings, Shared};
 use app::{App, shell};
 
@@ -127,7 +128,16 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
             session_max_seconds: config.session_max_days * 24 * 60 * 60,
             sign_up_open: config.signup == config::SignUp::Open,
         },
+        webauthn: relying_party(config),
     }))
+}
+
+/// Twofold as a WebAuthn relying party at `--public-url`, or `None` (and a
+/// warning) when that cannot be one.
+fn relying_party(config: &Config) -> Option<RelyingParty> {
+    RelyingParty::new(&config.public_url, &config.issuer)
+        .inspect_err(|reason| tracing::warn!(%reason, "security keys and passkeys are off"))
+        .ok()
 }
 
 /// The router with every route and layer.
@@ -145,6 +155,7 @@ fn router(config: &Config, state: &AppState) -> Router {
             &config.site_root,
             state.leptos_options.hash_files,
         ))
+        .merge(webauthn_script(&config.site_root))
         .leptos_routes(state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -224,6 +235,27 @@ fn static_files(site_root: &std::path::Path, hashed: bool) -> Router<AppState> {
                 response
             }
         }))
+}
+
+/// `/webauthn.js` (from `public/`), the sign-in pages' WebAuthn script:
+/// its name is not content-hashed, so it is revalidated; it is gzipped
+/// as it is sent (docs/wasm-budget.md#webauthn).
+fn webauthn_script(site_root: &std::path::Path) -> Router<AppState> {
+    use tower_http::CompressionLevel;
+    use tower_http::compression::CompressionLayer;
+    use tower_http::services::ServeFile;
+    use tower_http::set_header::SetResponseHeaderLayer;
+
+    Router::new()
+        .route_service(
+            app::pages::webauthn::SCRIPT,
+            ServeFile::new(site_root.join(app::pages::webauthn::SCRIPT.trim_start_matches('/'))),
+        )
+        .layer(CompressionLayer::new().quality(CompressionLevel::Best))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
 }
 
 pub use connections::serve;

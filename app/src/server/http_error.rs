@@ -16,7 +16,9 @@ pub fn status(error: &AppError) -> StatusCode {
         | AppError::Unauthorized
         | AppError::IncorrectPassword
         | AppError::InvalidCode { .. }
-        | AppError::InvalidRecoveryCode => StatusCode::UNAUTHORIZED,
+        | AppError::InvalidRecoveryCode
+        | AppError::SecurityKeyRefused
+        | AppError::SecurityKeyCounterWentBack => StatusCode::UNAUTHORIZED,
         AppError::ReauthRequired | AppError::TokenNotAllowed | AppError::SignUpClosed => {
             StatusCode::FORBIDDEN
         }
@@ -27,7 +29,11 @@ pub fn status(error: &AppError) -> StatusCode {
         AppError::LoginTaken
         | AppError::SetupExpired
         | AppError::TwoFactorNotEnabled
-        | AppError::TooManyMethods => StatusCode::CONFLICT,
+        | AppError::TooManyMethods
+        | AppError::SecurityKeyAlreadyAdded
+        | AppError::NoSecurityKey => StatusCode::CONFLICT,
+        AppError::CeremonyExpired => StatusCode::GONE,
+        AppError::WebauthnUnavailable => StatusCode::NOT_IMPLEMENTED,
         AppError::SecondFactorLocked | AppError::SignInLocked => StatusCode::LOCKED,
         AppError::Validation { .. } | AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

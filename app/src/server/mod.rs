@@ -34,6 +34,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod totp;
 pub mod two_factor;
+pub mod webauthn;
 
 pub use state::{AppState, Settings, Shared};
 

@@ -10,6 +10,7 @@ use super::clock::Clock;
 use super::crypto::Vault;
 use super::db::Db;
 use super::password::Passwords;
+use super::webauthn::RelyingParty;
 
 /// Operator settings the app logic needs.
 #[derive(Debug, Clone)]
@@ -37,6 +38,9 @@ pub struct Shared {
     pub vault: Vault,
     pub clock: Clock,
     pub settings: Settings,
+    /// Twofold as a WebAuthn relying party, or `None` when the public URL
+    /// cannot be one (security keys and passkeys are then off).
+    pub webauthn: Option<RelyingParty>,
 }
 
 impl AppState {

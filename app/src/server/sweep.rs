@@ -10,6 +10,7 @@ use super::events;
 use super::password_attempts;
 use super::password_reset;
 use super::session;
+use super::webauthn;
 use crate::error::AppError;
 
 /// Rows per delete.
@@ -44,6 +45,10 @@ pub async fn run(state: &AppState) {
     .await;
     sweep("reset links expired a day ago", || {
         password_reset::delete_old(db, now - DAY_SECONDS, BATCH)
+    })
+    .await;
+    sweep("expired WebAuthn ceremonies", || {
+        webauthn::ceremony::delete_expired(db, now, BATCH)
     })
     .await;
     sweep("old security events", || {

@@ -10,9 +10,9 @@ use super::dates::date_time_of;
 use super::events::{self, RequestMeta};
 use super::repo::{self, access_tokens::NewToken};
 use super::two_factor::Status;
-use crate::validation::validate_name;
 use crate::error::{AppError, Reason};
 use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope};
+use crate::validation::validate_name;
 
 pub const NAME_MAX: usize = crate::validation::TOKEN_NAME_MAX;
 

@@ -192,3 +192,34 @@ pub async fn summaries<'c>(
     .fetch_all(db)
     .await
 }
+
+/// The account's WebAuthn user handle, given `fresh` if it has none yet
+/// (the first security key or passkey); answers the one it has.
+pub async fn webauthn_user_id(
+    conn: &mut Conn,
+    account_id: i64,
+    fresh: &str,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "UPDATE accounts SET webauthn_user_id = $2 WHERE id = $1 AND webauthn_user_id IS NULL",
+    )
+    .bind(account_id)
+    .bind(fresh)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_scalar("SELECT webauthn_user_id FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// The account whose WebAuthn user handle is `user_id`.
+pub async fn by_webauthn_user_id<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_id: &str,
+) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as("SELECT id, login, session_epoch FROM accounts WHERE webauthn_user_id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}

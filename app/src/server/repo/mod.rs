@@ -9,6 +9,7 @@
 
 pub mod access_tokens;
 pub mod accounts;
+pub mod ceremonies;
 pub mod events;
 pub mod failures;
 pub mod key_check;

@@ -9,9 +9,9 @@ use crate::server::AppState;
 use crate::server::caller::Caller;
 use crate::server::dates::date_time_of;
 use crate::server::events;
-use crate::server::repo::{self, Conn};
+use crate::server::repo;
 use crate::types::{MethodKind, MethodView, SecurityEventKind};
-use crate::validation::{METHODS_MAX, validate_method_name};
+use crate::validation::validate_method_name;
 
 /// One of the account's methods, as stored (never its secret).
 pub struct Method {
@@ -58,15 +58,6 @@ pub async fn list(caller: &Caller) -> Result<Vec<MethodView>, AppError> {
         .collect())
 }
 
-/// Refuses a further method once the account holds [`METHODS_MAX`].
-pub(super) async fn check_room(conn: &mut Conn, account_id: i64) -> Result<(), AppError> {
-    let held = repo::methods::count(conn, account_id).await?;
-    if usize::try_from(held).unwrap_or(usize::MAX) >= METHODS_MAX {
-        return Err(AppError::TooManyMethods);
-    }
-    Ok(())
-}
-
 /// Gives one of the account's methods a new name.
 pub async fn rename(caller: &Caller, method_id: i64, name: &str) -> Result<(), AppError> {
     let (state, _, account, meta) = caller.parts();
@@ -102,6 +93,10 @@ pub async fn remove(caller: &Caller, method_id: i64) -> Result<(), AppError> {
     let kind = SecurityEventKind::TwoFactorMethodRemoved;
     events::record(&mut tx, account.id, kind, meta, now).await?;
     tx.commit().await?;
-    tracing::info!(account_id = account.id, method_id, "two-factor method removed");
+    tracing::info!(
+        account_id = account.id,
+        method_id,
+        "two-factor method removed"
+    );
     Ok(())
 }

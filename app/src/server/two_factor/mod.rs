@@ -11,7 +11,8 @@
 //! in it: a closed tab or a killed process leaves the account as before or
 //! whole, never half. Every attempt (a set-up's code, a sign-in's factor)
 //! passes the throttle gate first ([`pass_gate`], here because both use
-//! it), which serializes one account's attempts.
+//! it, and a passkey's sign-in in `webauthn::passkey`), which serializes
+//! one account's attempts.
 
 pub mod methods;
 mod qr;
@@ -35,25 +36,25 @@ pub async fn status(state: &AppState, account_id: i64) -> Result<Status, AppErro
 
 /// Which attempts the hard cap still lets through.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum AtTheCap {
+pub(crate) enum AtTheCap {
     Refuse,
     /// A recovery code may still unlock an account at the cap.
     LetThrough,
 }
 
 /// An attempt past the gate.
-struct Passed {
-    tx: WriteTx,
+pub(crate) struct Passed {
+    pub tx: WriteTx,
     /// A success has failures to clear.
-    failures_on_record: bool,
+    pub failures_on_record: bool,
     /// The account is at the hard cap (only a recovery code got through).
-    capped: bool,
+    pub capped: bool,
 }
 
 /// The throttle's gate, first in every attempt's transaction: answers the
 /// transaction back with what the gate found, or commits the refusal
 /// (with its activity line while throttled).
-async fn pass_gate(
+pub(crate) async fn pass_gate(
     mut tx: WriteTx,
     account_id: i64,
     now: i64,
@@ -81,7 +82,7 @@ async fn pass_gate(
 
 /// Records a failed attempt (and its event) and commits it before
 /// answering with `error`.
-async fn fail<T>(
+pub(crate) async fn fail<T>(
     mut tx: WriteTx,
     account_id: i64,
     now: i64,
@@ -91,6 +92,11 @@ async fn fail<T>(
     throttle::record_failure(&mut tx, account_id, now).await?;
     let kind = SecurityEventKind::SecondFactorFailed;
     events::record(&mut tx, account_id, kind, meta, now).await?;
+    if error == AppError::SecurityKeyCounterWentBack {
+        // A cloned key: the owner must see it, not only a failure.
+        let kind = SecurityEventKind::SecurityKeyCounterWentBack;
+        events::record(&mut tx, account_id, kind, meta, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(account_id, "second factor refused");
     Err(error)

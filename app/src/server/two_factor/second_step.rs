@@ -1,5 +1,6 @@
-//! The second step of signing in: a code from the app or a recovery code,
-//! for the account a pending session names.
+//! The second step of signing in: a code from any of the account's
+//! authenticator apps, a security key or passkey, or a recovery code, for
+//! the account a pending session names.
 //!
 //! Each attempt is one transaction: the throttle's gate first (which
 //! serializes the account's attempts), then the check, then on success the
@@ -21,6 +22,7 @@ use crate::server::repo::recovery_codes::UnusedCode;
 use crate::server::session::Session;
 use crate::server::throttle;
 use crate::server::totp::{Code, TotpSecret, step_of};
+use crate::server::webauthn;
 use crate::types::{ClockDrift, SecurityEventKind};
 
 /// What a person offers at the second sign-in step.
@@ -28,6 +30,11 @@ use crate::types::{ClockDrift, SecurityEventKind};
 pub enum SecondFactor<'a> {
     Code(&'a str),
     RecoveryCode(&'a str),
+    /// The browser's answer (its JSON) to the WebAuthn ceremony `ceremony`.
+    SecurityKey {
+        ceremony: &'a str,
+        response: &'a str,
+    },
 }
 
 /// How a second factor was accepted.
@@ -41,6 +48,7 @@ pub enum Accepted {
     RecoveryCode {
         left: u32,
     },
+    SecurityKey,
 }
 
 impl Accepted {
@@ -54,7 +62,7 @@ impl Accepted {
     fn clock_drift(self) -> Option<ClockDrift> {
         match self {
             Self::Code { clock_drift } => clock_drift,
-            Self::RecoveryCode { .. } => None,
+            Self::RecoveryCode { .. } | Self::SecurityKey => None,
         }
     }
 }
@@ -85,10 +93,18 @@ pub async fn verify(
     meta: &RequestMeta,
 ) -> Result<(Account, Accepted), AppError> {
     let account = session.pending_account().await?;
+    // A ceremony is taken (spent) before the attempt's transaction: on
+    // SQLite that one holds the only write turn.
+    let mut answer = match factor {
+        SecondFactor::SecurityKey { ceremony, response } => {
+            Some(webauthn::second_step::take(state, session, &account, ceremony, response).await?)
+        }
+        _ => None,
+    };
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
     let at_the_cap = match factor {
-        SecondFactor::Code(_) => AtTheCap::Refuse,
+        SecondFactor::Code(_) | SecondFactor::SecurityKey { .. } => AtTheCap::Refuse,
         SecondFactor::RecoveryCode(_) => AtTheCap::LetThrough,
     };
     let Passed {
@@ -114,6 +130,17 @@ pub async fn verify(
             Err(error) if capped => return Err(error),
             Err(error) => Err(error),
         },
+        SecondFactor::SecurityKey { .. } => {
+            let answer = answer.take().ok_or(AppError::Internal)?;
+            webauthn::second_step::check(state, attempt.tx, account.id, answer, now)
+                .await?
+                .map(|()| {
+                    (
+                        Accepted::SecurityKey,
+                        SecurityEventKind::SignedInWithSecurityKey,
+                    )
+                })
+        }
     };
     let (accepted, kind) = match checked {
         Ok(accepted) => accepted,
@@ -155,7 +182,11 @@ async fn check_code(
     let (account_id, now) = (attempt.account_id, attempt.now);
     let apps = repo::methods::apps(attempt.tx, account_id).await?;
     // 2FA was turned off while this sign-in waited: start again.
-    if apps.is_empty() && !repo::two_factor::status(&mut **attempt.tx, account_id).await?.enabled {
+    if apps.is_empty()
+        && !repo::two_factor::status(&mut **attempt.tx, account_id)
+            .await?
+            .enabled
+    {
         return Err(AppError::Unauthorized);
     }
     for app in apps {

@@ -8,7 +8,7 @@
 
 use super::qr::qr_svg;
 use super::recovery_codes::{fresh_set, store_new_set};
-use super::{AtTheCap, Passed, fail, invalid_code, methods, pass_gate};
+use super::{AtTheCap, Passed, fail, invalid_code, pass_gate};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::accounts::Account;
@@ -16,11 +16,12 @@ use crate::server::caller::Caller;
 use crate::server::crypto::Purpose;
 use crate::server::db::WriteTx;
 use crate::server::events;
-use crate::server::repo;
+use crate::server::repo::{self, Conn};
 use crate::server::session;
 use crate::server::throttle;
 use crate::server::totp::{Code, TotpSecret, step_of};
 use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, SetupChallenge};
+use crate::validation::METHODS_MAX;
 
 /// How long a secret being set up stays valid.
 pub const SETUP_LIFETIME_SECONDS: i64 = 15 * 60;
@@ -65,7 +66,7 @@ pub async fn cancel(state: &AppState, account_id: i64) -> Result<(), AppError> {
 /// The matched step is recorded as used: the code that confirmed set-up
 /// cannot also sign in.
 pub async fn confirm(caller: &Caller, code_input: &str) -> Result<Option<RecoveryCodes>, AppError> {
-    let (state, session, account, meta) = caller.parts();
+    let (state, _, account, meta) = caller.parts();
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
     let Passed {
@@ -95,13 +96,52 @@ pub async fn confirm(caller: &Caller, code_input: &str) -> Result<Option<Recover
         return fail(tx, account.id, now, invalid_code(now), meta).await;
     };
 
-    let first = repo::two_factor::enable(&mut tx, account.id, now).await?;
-    if !first {
-        methods::check_room(&mut tx, account.id).await?;
-    }
+    let first = begin_adding(&mut tx, account.id, now).await?;
     repo::methods::add_app(&mut tx, account.id, &pending.sealed_secret, step, now).await?;
     repo::two_factor::delete_setup(&mut *tx, account.id).await?;
     throttle::record_success(&mut tx, account.id, failures_on_record).await?;
+    let mut codes = finish_adding(caller, tx, first).await?;
+    if let Some(codes) = &mut codes {
+        codes.clock_drift = ClockDrift::from_steps(step - step_of(now));
+    }
+    Ok(codes)
+}
+
+/// The first half of adding a method, in the transaction that stores it
+/// (the account row locked): turns 2FA on if this is the account's first
+/// method (answering true), or checks there is room for one more.
+pub(crate) async fn begin_adding(
+    tx: &mut WriteTx,
+    account_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let first = repo::two_factor::enable(tx, account_id, now).await?;
+    if !first {
+        check_room(tx, account_id).await?;
+    }
+    Ok(first)
+}
+
+/// Refuses a further method once the account holds [`METHODS_MAX`].
+async fn check_room(conn: &mut Conn, account_id: i64) -> Result<(), AppError> {
+    let held = repo::methods::count(conn, account_id).await?;
+    if usize::try_from(held).unwrap_or(usize::MAX) >= METHODS_MAX {
+        return Err(AppError::TooManyMethods);
+    }
+    Ok(())
+}
+
+/// The second half, once the method is stored in `tx`: a further method
+/// is recorded and committed, answering `None`. The first stores ten
+/// recovery codes, ends the account's other sessions and carries this one
+/// on under a new token, and answers the codes.
+pub(crate) async fn finish_adding(
+    caller: &Caller,
+    mut tx: WriteTx,
+    first: bool,
+) -> Result<Option<RecoveryCodes>, AppError> {
+    let (state, session, account, meta) = caller.parts();
+    let now = state.clock.now();
     if !first {
         let kind = SecurityEventKind::TwoFactorMethodAdded;
         events::record(&mut tx, account.id, kind, meta, now).await?;
@@ -114,10 +154,7 @@ pub async fn confirm(caller: &Caller, code_input: &str) -> Result<Option<Recover
     let kind = SecurityEventKind::TwoFactorEnabled;
     events::record(&mut tx, account.id, kind, meta, now).await?;
     session.continue_and_commit(tx, account, epoch).await?;
-
-    let mut value = fresh_set(account, FIRST_SET, now, &codes);
-    value.clock_drift = ClockDrift::from_steps(step - step_of(now));
-    Ok(Some(value))
+    Ok(Some(fresh_set(account, FIRST_SET, now, &codes)))
 }
 
 /// Turns 2FA off: every method, any pending set-up, the codes and the
