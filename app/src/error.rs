@@ -62,6 +62,19 @@ pub enum AppError {
     MethodNotFound,
     /// The account holds as many two-factor methods as it may.
     TooManyMethods,
+    /// The public URL cannot be a WebAuthn relying party (an IP address).
+    WebauthnUnavailable,
+    /// A WebAuthn ceremony answered too late, twice, or by another session.
+    CeremonyExpired,
+    /// A WebAuthn answer that does not verify: another origin, a bad
+    /// signature, a malformed response, a credential not of this account.
+    SecurityKeyRefused,
+    /// The key's signature counter went back: it may have been cloned.
+    SecurityKeyCounterWentBack,
+    /// This credential is already one of an account's methods.
+    SecurityKeyAlreadyAdded,
+    /// The account has no security key or passkey to ask.
+    NoSecurityKey,
     RateLimited {
         retry_after: u64,
     },
@@ -225,6 +238,12 @@ impl TryFrom<Wire> for AppError {
             "sign_up_closed" => Self::SignUpClosed,
             "method_not_found" => Self::MethodNotFound,
             "too_many_methods" => Self::TooManyMethods,
+            "webauthn_unavailable" => Self::WebauthnUnavailable,
+            "ceremony_expired" => Self::CeremonyExpired,
+            "security_key_refused" => Self::SecurityKeyRefused,
+            "security_key_counter_went_back" => Self::SecurityKeyCounterWentBack,
+            "security_key_already_added" => Self::SecurityKeyAlreadyAdded,
+            "no_security_key" => Self::NoSecurityKey,
             "rate_limited" => Self::RateLimited {
                 retry_after: wire.retry_after.ok_or_else(|| missing("retry_after"))?,
             },
@@ -368,6 +387,12 @@ mod tests {
             AppError::SignUpClosed,
             AppError::MethodNotFound,
             AppError::TooManyMethods,
+            AppError::WebauthnUnavailable,
+            AppError::CeremonyExpired,
+            AppError::SecurityKeyRefused,
+            AppError::SecurityKeyCounterWentBack,
+            AppError::SecurityKeyAlreadyAdded,
+            AppError::NoSecurityKey,
             AppError::RateLimited { retry_after: 7 },
             AppError::Overloaded,
             AppError::Unavailable,
@@ -397,11 +422,17 @@ mod tests {
             AppError::SignUpClosed => 18,
             AppError::MethodNotFound => 19,
             AppError::TooManyMethods => 20,
-            AppError::RateLimited { .. } => 21,
-            AppError::Overloaded => 22,
-            AppError::Unavailable => 23,
-            AppError::Network => 24,
-            AppError::Internal => 25,
+            AppError::WebauthnUnavailable => 21,
+            AppError::CeremonyExpired => 22,
+            AppError::SecurityKeyRefused => 23,
+            AppError::SecurityKeyCounterWentBack => 24,
+            AppError::SecurityKeyAlreadyAdded => 25,
+            AppError::NoSecurityKey => 26,
+            AppError::RateLimited { .. } => 27,
+            AppError::Overloaded => 28,
+            AppError::Unavailable => 29,
+            AppError::Network => 30,
+            AppError::Internal => 31,
         };
         assert!(all.iter().map(position).eq(0..all.len()));
         for error in all {

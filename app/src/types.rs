@@ -45,6 +45,9 @@ pub struct AccountView {
     /// now (neither revoked nor expired): the doors that skip the second
     /// factor, shown next to it.
     pub active_tokens: Vec<String>,
+    /// Security keys and passkeys are on (the public URL can be a WebAuthn
+    /// relying party).
+    pub webauthn: bool,
 }
 
 /// Which way the phone's clock looks off, from the time step its code
@@ -156,6 +159,10 @@ impl std::fmt::Debug for RecoveryCodeEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {
     pub login: String,
+    /// The account has a security key or passkey to ask.
+    pub security_key: bool,
+    /// The account has an authenticator app (a code to type).
+    pub app: bool,
 }
 
 /// A kind of security event; stored by its `as_str` name.
@@ -190,10 +197,13 @@ pub enum SecurityEventKind {
     TwoFactorMethodAdded,
     TwoFactorMethodRemoved,
     TwoFactorMethodRenamed,
+    SignedInWithSecurityKey,
+    SignedInWithPasskey,
+    SecurityKeyCounterWentBack,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 31] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -222,6 +232,9 @@ impl SecurityEventKind {
         Self::TwoFactorMethodAdded,
         Self::TwoFactorMethodRemoved,
         Self::TwoFactorMethodRenamed,
+        Self::SignedInWithSecurityKey,
+        Self::SignedInWithPasskey,
+        Self::SecurityKeyCounterWentBack,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -254,6 +267,9 @@ impl SecurityEventKind {
             Self::TwoFactorMethodAdded => "two_factor_method_added",
             Self::TwoFactorMethodRemoved => "two_factor_method_removed",
             Self::TwoFactorMethodRenamed => "two_factor_method_renamed",
+            Self::SignedInWithSecurityKey => "signed_in_with_security_key",
+            Self::SignedInWithPasskey => "signed_in_with_passkey",
+            Self::SecurityKeyCounterWentBack => "security_key_counter_went_back",
         }
     }
 
@@ -313,6 +329,16 @@ pub struct MethodView {
     pub name: String,
     pub added_at: String,
     pub last_used_at: Option<String>,
+}
+
+/// The first half of a WebAuthn ceremony, for the browser: the options
+/// for `navigator.credentials.create` or `get` (webauthn-rs's JSON, as
+/// `PublicKeyCredential.parse*OptionsFromJSON` reads it), and the handle
+/// its answer goes back with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeremonyStart {
+    pub ceremony: String,
+    pub options: String,
 }
 
 /// What a personal access token may do through the API.

@@ -29,6 +29,7 @@ pub async fn current_account() -> Result<AccountView, AppError> {
         clock_drift: session.take_clock_drift().await?,
         failed_sign_ins: session.take_failed_sign_ins().await?,
         active_tokens,
+        webauthn: state.webauthn.is_some(),
     })
 }
 

@@ -14,6 +14,7 @@ pub mod sessions;
 pub mod tokens;
 pub mod transport;
 pub mod two_factor;
+pub mod webauthn;
 
 pub use transport::{Json, Rpc, action};
 

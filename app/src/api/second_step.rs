@@ -10,11 +10,25 @@ use crate::types::{PendingSignIn, Secret};
 /// sign-in is waiting for its second factor.
 #[server(endpoint = "awaiting_second_factor", protocol = crate::api::Rpc)]
 pub async fn awaiting_second_factor() -> Result<PendingSignIn, AppError> {
+    use crate::server::{AppState, webauthn};
+
     let session = crate::server::session::from_request().await?;
     let account = session.pending_account().await?;
+    let state = AppState::from_context();
     Ok(PendingSignIn {
+        security_key: webauthn::has_credentials(&state, account.id).await?,
+        app: has_app(&state, account.id).await?,
         login: account.login,
     })
+}
+
+/// Whether the account has an authenticator app (the code field).
+#[cfg(feature = "ssr")]
+async fn has_app(state: &crate::server::AppState, account_id: i64) -> Result<bool, AppError> {
+    let methods = crate::server::two_factor::methods::of_account(state, account_id).await?;
+    Ok(methods
+        .iter()
+        .any(|method| method.kind == crate::types::MethodKind::App))
 }
 
 /// The second sign-in step with a code from the authentication app.

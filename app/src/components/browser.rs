@@ -169,3 +169,73 @@ pub fn clicked_data(event: &leptos::ev::MouseEvent, attribute: &str) -> Option<S
 pub fn clicked_data(_event: &leptos::ev::MouseEvent, _attribute: &str) -> Option<String> {
     None
 }
+
+/// Whether this browser can run WebAuthn ceremonies as `/webauthn.js`
+/// does them (JSON options in, `toJSON()` out): the same test the script
+/// makes, so the dashboard hides its buttons where the script would.
+#[cfg(feature = "hydrate")]
+pub fn webauthn_supported() -> bool {
+    let has = |target: &wasm_bindgen::JsValue, name: &str| {
+        js_sys::Reflect::get(target, &name.into()).is_ok_and(|value| !value.is_undefined())
+    };
+    let window = leptos::prelude::window();
+    js_sys::Reflect::get(&window, &"PublicKeyCredential".into()).is_ok_and(|credential| {
+        has(&credential, "parseCreationOptionsFromJSON")
+            && has(&credential, "parseRequestOptionsFromJSON")
+    })
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn webauthn_supported() -> bool {
+    false
+}
+
+#[cfg(feature = "hydrate")]
+mod webauthn_script {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `twofoldWebAuthn.create` of `/webauthn.js`.
+        #[wasm_bindgen(catch, js_namespace = twofoldWebAuthn, js_name = create)]
+        pub fn create(options: &str) -> Result<js_sys::Promise, JsValue>;
+    }
+}
+
+/// How the browser's prompt ended without a credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptRefused {
+    /// Closed, timed out, or not allowed (`NotAllowedError`).
+    Cancelled,
+    /// The authenticator is already one of the account's
+    /// (`InvalidStateError`: the options excluded it).
+    AlreadyAdded,
+    /// Anything else (no script, an unexpected error).
+    Failed,
+}
+
+/// The browser's prompt for a new credential with `options` (the
+/// server's JSON); the answer as JSON text for the server to check.
+#[cfg(feature = "hydrate")]
+pub async fn create_credential(options: &str) -> Result<String, PromptRefused> {
+    let refusal = |error: wasm_bindgen::JsValue| {
+        let name = js_sys::Reflect::get(&error, &"name".into())
+            .ok()
+            .and_then(|name| name.as_string());
+        match name.as_deref() {
+            Some("NotAllowedError" | "AbortError") => PromptRefused::Cancelled,
+            Some("InvalidStateError") => PromptRefused::AlreadyAdded,
+            _ => PromptRefused::Failed,
+        }
+    };
+    let promise = webauthn_script::create(options).map_err(refusal)?;
+    let answer = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(refusal)?;
+    answer.as_string().ok_or(PromptRefused::Failed)
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn create_credential(_options: &str) -> Result<String, PromptRefused> {
+    Err(PromptRefused::Failed)
+}

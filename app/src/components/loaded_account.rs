@@ -14,6 +14,8 @@ pub struct LoadedAccount {
     /// The parts that change with a reload, as memos: a reload that leaves
     /// them alone re-renders nothing.
     pub enabled: Memo<bool>,
+    /// The server offers security keys and passkeys.
+    pub webauthn: Memo<bool>,
     pub codes_left: Memo<Option<u32>>,
 }
 
@@ -23,6 +25,7 @@ impl LoadedAccount {
             view,
             reloads,
             enabled: Memo::new(move |_| view.with(|account| account.two_factor_enabled)),
+            webauthn: Memo::new(move |_| view.with(|account| account.webauthn)),
             codes_left: Memo::new(move |_| view.with(|account| account.recovery_codes_left)),
         }
     }

@@ -3,15 +3,16 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use super::browser::webauthn_supported;
 use super::{
     AccessTokensTab, ChangePasswordDialog, ConfirmDialog, ConfirmPasswordDialog,
     DeleteAccountDialog, FormError, LoadedAccount, MethodsPanel, RecoveryCodesDialog,
-    SecurityActivity,
-    SessionsTab, SetupWizard, TokenDoors, UnlockedStatus,
+    SecurityActivity, SecurityKeyDialog, SessionsTab, SetupWizard, TokenDoors, UnlockedStatus,
 };
 use crate::api::action;
 use crate::api::two_factor::DisableTwoFactor;
 use crate::i18n::use_lang;
+use crate::types::MethodKind;
 
 /// The frame the Settings button opens, with its tabs: Account, Sessions
 /// and Access tokens.
@@ -94,6 +95,8 @@ enum Unlock {
     SetUp,
     ViewCodes,
     Disable,
+    /// Add security key, Add passkey.
+    AddKey(MethodKind),
 }
 
 #[component]
@@ -107,6 +110,12 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     let password_changed = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
     let app_added = RwSignal::new(false);
+    let adding_key = RwSignal::new(None::<MethodKind>);
+    let key_added = RwSignal::new(None::<MethodKind>);
+    // Where the browser can run WebAuthn and the server offers it; read
+    // once hydrated (the server renders without the buttons).
+    let keys_offered = RwSignal::new(false);
+    Effect::new(move |_| keys_offered.set(account.webauthn.get() && webauthn_supported()));
     let unlock = StoredValue::new(None::<Unlock>);
     let disable = action::<DisableTwoFactor>();
     let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
@@ -126,6 +135,10 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
         Some(Unlock::ViewCodes) => codes_open.set(true),
         Some(Unlock::Disable) => {
             disable.dispatch(DisableTwoFactor {});
+        }
+        Some(Unlock::AddKey(kind)) => {
+            key_added.set(None);
+            adding_key.set(Some(kind));
         }
         None => {}
     };
@@ -198,6 +211,24 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
                 </button>
             })
         }}
+        {move || keys_offered.get().then(|| view! {
+            <div class="actions start">
+                <button type="button" class="secondary"
+                    on:click=move |_| ask_password(Unlock::AddKey(MethodKind::SecurityKey))>
+                    {lang.t("keys.add_security_key")}
+                </button>
+                <button type="button" class="secondary"
+                    on:click=move |_| ask_password(Unlock::AddKey(MethodKind::Passkey))>
+                    {lang.t("keys.add_passkey")}
+                </button>
+            </div>
+        })}
+        {move || key_added.get().map(|kind| view! {
+            <p class="notice" role="status">{lang.t(match kind {
+                MethodKind::Passkey => "keys.passkey_added",
+                _ => "keys.key_added",
+            })}</p>
+        })}
         <TokenDoors account />
         <ConfirmDialog
             open=disable_open
@@ -213,6 +244,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
             on_change.run(());
         } />
         <RecoveryCodesDialog open=codes_open on_change />
+        <SecurityKeyDialog adding=adding_key added=key_added on_done=on_change />
         <SecurityActivity reloads=account.reloads />
         <h3>{lang.t("delete.heading")}</h3>
         <p class="hint">{lang.t("delete.hint")}</p>

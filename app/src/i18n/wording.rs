@@ -5,11 +5,10 @@
 
 use super::Lang;
 use crate::error::{AppError, Reason};
-use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, TokenScope};
 use crate::types::MethodKind;
+use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, TokenScope};
 use crate::validation::{
-    LOGIN_MAX, LOGIN_MIN, METHOD_NAME_MAX, METHODS_MAX, PASSWORD_MAX, PASSWORD_MIN,
-    TOKEN_NAME_MAX,
+    LOGIN_MAX, LOGIN_MIN, METHOD_NAME_MAX, METHODS_MAX, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX,
 };
 
 impl AppError {
@@ -40,6 +39,12 @@ impl AppError {
             Self::ResetLinkInvalid => lang.t("errors.reset_link_invalid"),
             Self::SignUpClosed => lang.t("errors.sign_up_closed"),
             Self::MethodNotFound => lang.t("errors.method_not_found"),
+            Self::WebauthnUnavailable => lang.t("errors.webauthn_unavailable"),
+            Self::CeremonyExpired => lang.t("errors.ceremony_expired"),
+            Self::SecurityKeyRefused => lang.t("errors.security_key_refused"),
+            Self::SecurityKeyCounterWentBack => lang.t("errors.security_key_counter_went_back"),
+            Self::SecurityKeyAlreadyAdded => lang.t("errors.security_key_already_added"),
+            Self::NoSecurityKey => lang.t("errors.no_security_key"),
             Self::TooManyMethods => lang.t_with(
                 "errors.too_many_methods",
                 &[("max", &METHODS_MAX.to_string())],
@@ -149,6 +154,9 @@ impl SecurityEventKind {
             Self::TwoFactorMethodAdded => "events.two_factor_method_added",
             Self::TwoFactorMethodRemoved => "events.two_factor_method_removed",
             Self::TwoFactorMethodRenamed => "events.two_factor_method_renamed",
+            Self::SignedInWithSecurityKey => "events.signed_in_with_security_key",
+            Self::SignedInWithPasskey => "events.signed_in_with_passkey",
+            Self::SecurityKeyCounterWentBack => "events.security_key_counter_went_back",
         })
     }
 }

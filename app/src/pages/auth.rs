@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::{Ceremony, WebAuthnPanel, webauthn_on};
 use crate::api::auth::{SignIn, SignUp};
 use crate::components::{FormError, LanguageSwitcher, invalid};
 use crate::i18n::use_lang;
@@ -86,7 +87,9 @@ pub fn LoginPage() -> impl IntoView {
             })}
             <ActionForm action=action attr:class="card stack">
                 <label for="login">{lang.t("common.login")}</label>
-                <input id="login" name="login" type="text" autocomplete="username"
+                // `webauthn`: the browser may offer passkeys in this field's
+                // autofill (conditional mediation).
+                <input id="login" name="login" type="text" autocomplete="username webauthn"
                     required maxlength=LOGIN_MAX autocapitalize="none" spellcheck="false"
                     aria-describedby="sign-in-error" aria-invalid=invalid(error, "login") />
                 <label for="password">{lang.t("common.password")}</label>
@@ -98,6 +101,7 @@ pub fn LoginPage() -> impl IntoView {
                     {lang.t("auth.sign_in")}
                 </button>
             </ActionForm>
+            {webauthn_on().then(|| view! { <WebAuthnPanel ceremony=Ceremony::PasskeySignIn lang /> })}
             {sign_up_open().then(|| view! {
                 <p>{lang.t("auth.new_here")} " " <a href="/signup">{lang.t("auth.create_account")}</a></p>
             })}

@@ -38,6 +38,10 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        // Add security key and Add passkey ask the browser through it.
+        {crate::pages::webauthn_on().then(|| view! {
+            <crate::pages::webauthn::Script />
+        })}
     }
 }
 

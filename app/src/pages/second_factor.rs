@@ -1,4 +1,5 @@
-//! The second sign-in step: a code from the authentication app, or a
+//! The second sign-in step: Use your security key (where the account has
+//! one and the browser can), a code from the authentication app, or a
 //! recovery code (`?method=recovery`). Plain forms: they work with
 //! JavaScript off, and the link between the two is an ordinary link.
 
@@ -11,7 +12,7 @@ use crate::api::second_step::{VerifyRecoveryCode, VerifySignInCode, awaiting_sec
 use crate::components::{FormError, LoadError, invalid};
 use crate::error::AppError;
 use crate::i18n::use_lang;
-use crate::pages::PublicTopBar;
+use crate::pages::{Ceremony, PublicTopBar, WebAuthnPanel};
 
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
@@ -33,12 +34,19 @@ pub fn SecondFactorPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{lang.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match pending.await {
-                        Ok(pending) => view! {
-                            <p>{lang.t("second.signing_in_as")} " " <strong>{pending.login}</strong></p>
-                            <Show when=move || use_recovery.get() fallback=CodeForm>
-                                <RecoveryForm />
-                            </Show>
-                        }.into_any(),
+                        Ok(pending) => {
+                            let app = pending.app;
+                            view! {
+                                <p>{lang.t("second.signing_in_as")} " " <strong>{pending.login}</strong></p>
+                                {pending.security_key.then(|| view! {
+                                    <WebAuthnPanel ceremony=Ceremony::SecondStep lang />
+                                })}
+                                // An account without an app has no code to type.
+                                <Show when=move || use_recovery.get() || !app fallback=CodeForm>
+                                    <RecoveryForm app />
+                                </Show>
+                            }.into_any()
+                        }
                         Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(error) => view! { <LoadError error /> }.into_any(),
                     }
@@ -68,7 +76,10 @@ fn CodeForm() -> impl IntoView {
 }
 
 #[component]
-fn RecoveryForm() -> impl IntoView {
+fn RecoveryForm(
+    /// The account has an authenticator app to go back to.
+    app: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<VerifyRecoveryCode>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -83,6 +94,8 @@ fn RecoveryForm() -> impl IntoView {
             <FormError error id="recovery-error" />
             <button type="submit" disabled=move || action.pending().get()>{lang.t("second.verify")}</button>
         </ActionForm>
-        <p><a class="standalone" href="/login/verify">{lang.t("second.use_app")}</a></p>
+        {app.then(|| view! {
+            <p><a class="standalone" href="/login/verify">{lang.t("second.use_app")}</a></p>
+        })}
     }
 }
