@@ -28,6 +28,10 @@ const chromium = {
   ],
 };
 
+// WebAuthn needs a host name for its relying-party id (an IP address
+// cannot be one): the servers are reached at localhost, and told so.
+const publicUrl = (port: number) => `http://localhost:${port}`;
+
 const backends = [
   { name: 'sqlite', port: sqlitePort },
   { name: 'postgres', port: postgresPort },
@@ -50,27 +54,27 @@ export default defineConfig({
   projects: backends.flatMap(({ name, port }) => [
     {
       name: `hydrated-${name}`,
-      use: { baseURL: `http://127.0.0.1:${port}`, javaScriptEnabled: true },
+      use: { baseURL: publicUrl(port), javaScriptEnabled: true },
       // What does not depend on the database (layout, contrast, the README's
       // screenshots) runs against the first backend only.
       ...(name === backends[0].name ? {} : { grepInvert: /@one-database/ }),
     },
     {
       name: `no-js-${name}`,
-      use: { baseURL: `http://127.0.0.1:${port}`, javaScriptEnabled: false },
+      use: { baseURL: publicUrl(port), javaScriptEnabled: false },
       // Flows that need the hydrated app (the Settings frame) say so.
       grepInvert: /@hydrated-only/,
     },
   ]),
   webServer: [
     {
-      command: `rm -rf .tmp/sqlite && ${server} --addr 127.0.0.1:${sqlitePort} --data-dir .tmp/sqlite`,
+      command: `rm -rf .tmp/sqlite && ${server} --addr 127.0.0.1:${sqlitePort} --public-url ${publicUrl(sqlitePort)} --data-dir .tmp/sqlite`,
       url: `http://127.0.0.1:${sqlitePort}/login`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: `${server} --addr 127.0.0.1:${postgresPort} --data-dir .tmp/postgres`,
+      command: `${server} --addr 127.0.0.1:${postgresPort} --public-url ${publicUrl(postgresPort)} --data-dir .tmp/postgres`,
       env: { DATABASE_URL: postgresUrl },
       url: `http://127.0.0.1:${postgresPort}/login`,
       reuseExistingServer: false,

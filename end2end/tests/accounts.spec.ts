@@ -7,7 +7,7 @@ test('sign up, sign out and sign in again', async ({ page }, testInfo) => {
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
 
   // Signed out means signed out: the dashboard sends us back.
   await page.goto('/');

@@ -67,7 +67,7 @@ export async function signIn(page: Page, login: string, password = PASSWORD): Pr
   await open(page, '/login');
   await page.getByLabel('Login').fill(login);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /**

@@ -20,7 +20,7 @@ test.describe('with an Indonesian browser', () => {
     // A wrong password says so in Indonesian, with or without JavaScript.
     await page.getByLabel('Nama pengguna').fill('nobody-here');
     await page.getByLabel('Kata sandi').fill('not the password');
-    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveText('Nama pengguna atau kata sandi salah');
   });
 

@@ -29,6 +29,7 @@ async fn sign_up_signs_in_and_shows_the_account(backend: Backend) {
             "clock_drift": null,
             "failed_sign_ins": null,
             "active_tokens": [],
+            "webauthn": true,
         })
     );
 }

@@ -313,7 +313,11 @@ async fn after_losing_the_phone_a_recovery_code_can_move_2fa_to_a_new_one(backen
         .await
         .call("verify_recovery_code", &[("recovery_code", &old.codes[4])])
         .await;
-    assert_eq!(kept.status, 200, "the saved codes still work: {}", kept.body);
+    assert_eq!(
+        kept.status, 200,
+        "the saved codes still work: {}",
+        kept.body
+    );
 }
 
 /// A signed-in user cannot flood the activity with notes until the

@@ -43,13 +43,17 @@ async fn a_second_app_signs_in_beside_the_first_with_its_own_replay_guard(backen
     let mut replay = app.password_step("ana").await;
     let spent = oathtool_code(&second, app.now());
     assert_eq!(
-        replay.status_of("verify_sign_in_code", &[("code", &spent)]).await,
+        replay
+            .status_of("verify_sign_in_code", &[("code", &spent)])
+            .await,
         401
     );
     // ...not for the first app, whose code of the same step signs in.
     let code = oathtool_code(&first.key, app.now());
     assert_eq!(
-        replay.status_of("verify_sign_in_code", &[("code", &code)]).await,
+        replay
+            .status_of("verify_sign_in_code", &[("code", &code)])
+            .await,
         200
     );
     app.state.clock.advance(30);
@@ -60,7 +64,9 @@ async fn a_second_app_signs_in_beside_the_first_with_its_own_replay_guard(backen
     // Each code once: the second app's code again is refused.
     let mut again = app.password_step("ana").await;
     assert_eq!(
-        again.status_of("verify_sign_in_code", &[("code", &code)]).await,
+        again
+            .status_of("verify_sign_in_code", &[("code", &code)])
+            .await,
         401
     );
     let used = app
@@ -72,7 +78,7 @@ async fn a_second_app_signs_in_beside_the_first_with_its_own_replay_guard(backen
 async fn renaming_checks_the_name_and_the_owner(backend: Backend) {
     let app = spawn(backend).await;
     let (mut ana, _) = app.with_two_factor("ana").await;
-    let (mut bo, _) = app.with_two_factor("bo").await;
+    let (mut bo, _) = app.with_two_factor("bob").await;
     let ana_id = method_ids(&mut ana, "data-rename").await[0];
     let bo_id = method_ids(&mut bo, "data-rename").await[0].to_string();
 
@@ -118,7 +124,7 @@ async fn renaming_checks_the_name_and_the_owner(backend: Backend) {
 async fn removing_one_of_two_needs_the_password_and_keeps_2fa_on(backend: Backend) {
     let app = spawn(backend).await;
     let (mut ana, first) = app.with_two_factor("ana").await;
-    let (mut bo, _) = app.with_two_factor("bo").await;
+    let (mut bo, _) = app.with_two_factor("bob").await;
     app.state.clock.advance(30);
     let second = app.add_app(&mut ana).await;
     let ids = method_ids(&mut ana, "data-remove").await;
@@ -137,7 +143,10 @@ async fn removing_one_of_two_needs_the_password_and_keeps_2fa_on(backend: Backen
         .call("remove_two_factor_method", &[("id", &bo_id)])
         .await;
     assert_eq!(theirs.status, 404, "{}", theirs.body);
-    assert_eq!(app.number("SELECT COUNT(*) FROM two_factor_methods").await, 3);
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM two_factor_methods").await,
+        3
+    );
 
     let removed = ana
         .call("remove_two_factor_method", &[("id", &ids[0].to_string())])
@@ -160,12 +169,16 @@ async fn removing_one_of_two_needs_the_password_and_keeps_2fa_on(backend: Backen
     let mut check = app.password_step("ana").await;
     let old = oathtool_code(&first.key, app.now());
     assert_eq!(
-        check.status_of("verify_sign_in_code", &[("code", &old)]).await,
+        check
+            .status_of("verify_sign_in_code", &[("code", &old)])
+            .await,
         401
     );
     let kept = oathtool_code(&second, app.now());
     assert_eq!(
-        check.status_of("verify_sign_in_code", &[("code", &kept)]).await,
+        check
+            .status_of("verify_sign_in_code", &[("code", &kept)])
+            .await,
         200
     );
 }
@@ -190,7 +203,10 @@ async fn removing_the_last_method_turns_2fa_off(backend: Backend) {
     assert_eq!(events_of(&app, "two_factor_disabled").await, 1);
     // As Disable does: other sessions end, the password alone signs in.
     let ended = elsewhere
-        .call("verify_recovery_code", &[("recovery_code", "abcd-efgh-jkmn-pqrs")])
+        .call(
+            "verify_recovery_code",
+            &[("recovery_code", "abcd-efgh-jkmn-pqrs")],
+        )
         .await;
     assert_eq!(ended.json()["error"], "unauthorized", "{}", ended.body);
     let mut fresh = app.client();
@@ -218,7 +234,10 @@ async fn an_account_holds_at_most_twenty_methods(backend: Backend) {
         .await;
     assert_eq!(refused.status, 409, "{}", refused.body);
     assert_eq!(refused.json()["error"], "too_many_methods");
-    assert_eq!(app.number("SELECT COUNT(*) FROM two_factor_methods").await, 20);
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM two_factor_methods").await,
+        20
+    );
     assert_eq!(events_of(&app, "two_factor_method_added").await, 19);
 }
 

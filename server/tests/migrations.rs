@@ -55,6 +55,26 @@ async fn migrated_up_to(url: &str, backend: Backend, last: i64) -> sqlx::AnyPool
 
 /// An account `Old.Timer` with `PASSWORD`, created at `at`; answers its id.
 async fn insert_old_account(pool: &sqlx::AnyPool, at: i64) -> i64 {
+    let salt = argon2::password_hash::SaltString::generate(&mut rand::rngs::OsRng);
+    let hash = argon2::Argon2::default()
+        .hash_password(PASSWORD.as_bytes(), &salt)
+        .unwrap()
+        .to_string();
+    sqlx::query_scalar(
+        "INSERT INTO accounts (login, login_key, password_hash, created_at)
+         VALUES ('Old.Timer', 'old.timer', $1, $2) RETURNING id",
+    )
+    .bind(&hash)
+    .bind(at)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn leave_an_old_database(url: String, backend: Backend, session: &OldSession) {
+    let pool = migrated_up_to(&url, backend, BEFORE_HANDLES).await;
+    let at = session.signed_in_at;
+    insert_old_account(&pool, at - 86_400).await;
     let id_hash = Sha256::digest(session.token.as_bytes()).to_vec();
     sqlx::query(
         "INSERT INTO sessions (id_hash, account_id, epoch, stage, signed_in_at, expires_at)
@@ -135,7 +155,11 @@ async fn leave_an_old_app(url: String, backend: Backend, app: &OldApp, now: i64)
     let pool = migrated_up_to(&url, backend, BEFORE_METHODS).await;
     let account_id = insert_old_account(&pool, now - 86_400).await;
     let vault = app::server::crypto::Vault::from_master_key(&SECRET_KEY);
-    let sealed = vault.seal(app::server::crypto::Purpose::TotpSecret, account_id, &app.secret);
+    let sealed = vault.seal(
+        app::server::crypto::Purpose::TotpSecret,
+        account_id,
+        &app.secret,
+    );
     sqlx::query(
         "INSERT INTO two_factor (account_id, sealed_secret, last_used_step, recovery_set, enabled_at)
          VALUES ($1, $2, $3, 4, $4)",
@@ -179,16 +203,23 @@ async fn an_old_databases_authenticator_app_moves_over_unchanged(backend: Backen
     // The replay guard came along: the step last used is still spent,
     // though its code is within the window the server accepts...
     app.state.clock.stop();
-    assert!(app.now() / 30 - step <= 1, "the spent step is within the window");
+    assert!(
+        app.now() / 30 - step <= 1,
+        "the spent step is within the window"
+    );
     let mut replay = app.password_step("old.timer").await;
     let spent = oathtool_code(&key, step * 30);
-    let refused = replay.call("verify_sign_in_code", &[("code", &spent)]).await;
+    let refused = replay
+        .call("verify_sign_in_code", &[("code", &spent)])
+        .await;
     assert_eq!(refused.status, 401, "{}", refused.body);
     // ...and a later step's code from the same app signs in.
     app.state.clock.advance(30);
     let mut client = app.password_step("old.timer").await;
     let fresh = oathtool_code(&key, app.now());
-    let signed = client.call("verify_sign_in_code", &[("code", &fresh)]).await;
+    let signed = client
+        .call("verify_sign_in_code", &[("code", &fresh)])
+        .await;
     assert_eq!(signed.status, 200, "{}", signed.body);
     let account = client.call("current_account", &[]).await.json();
     assert_eq!(account["two_factor_enabled"], true, "{account}");

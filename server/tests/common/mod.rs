@@ -484,7 +484,9 @@ impl TestApp {
         assert_eq!(challenge.status, 200, "begin: {}", challenge.body);
         let key = challenge.json()["manual_key"].as_str().unwrap().to_owned();
         let code = oathtool_code(&key, self.now());
-        let reply = client.call("confirm_two_factor_setup", &[("code", &code)]).await;
+        let reply = client
+            .call("confirm_two_factor_setup", &[("code", &code)])
+            .await;
         assert_eq!(reply.status, 200, "confirm: {}", reply.body);
         assert_eq!(reply.json(), serde_json::Value::Null, "no new codes");
         key
