@@ -98,7 +98,10 @@ struct SignInReply {
 }
 
 /// Exactly one of `code` and `recovery_code`: a code from any of the
-/// account's authenticator apps.
+/// account's authenticator apps. A security key or passkey answers the
+/// browser's WebAuthn prompt, which only a browser can show: the API does
+/// not take one (an account with only keys signs in to the API with a
+/// recovery code, or uses a personal access token).
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VerifyRequest {
