@@ -46,17 +46,23 @@ async fn add_key(
     let options: CreationChallengeResponse = serde_json::from_str(&options).unwrap();
     let created = key.do_registration(origin(app), options).unwrap();
     let response = serde_json::to_string(&created).unwrap();
-    client
-        .call(
-            "finish_adding_security_key",
-            &[
-                ("kind", "security_key"),
-                ("ceremony", &ceremony),
-                ("name", name),
-                ("response", &response),
-            ],
-        )
-        .await
+    finish_adding(client, &ceremony, name, &response).await
+}
+
+/// Finishes Add security key: the browser's `response` to `ceremony`, named.
+async fn finish_adding(
+    client: &mut Client,
+    ceremony: &str,
+    name: &str,
+    response: &str,
+) -> common::Reply {
+    let form = [
+        ("kind", "security_key"),
+        ("ceremony", ceremony),
+        ("name", name),
+        ("response", response),
+    ];
+    client.call("finish_adding_security_key", &form).await
 }
 
 /// The second step's ceremony for a pending `client`: its handle and options.
@@ -182,17 +188,7 @@ async fn names_are_checked_before_the_ceremony_is_spent(backend: Backend) {
     let created = key.do_registration(origin(&app), options).unwrap();
     let response = serde_json::to_string(&created).unwrap();
     for bad in ["", "\u{7}", &"k".repeat(65)] {
-        let reply = owner
-            .call(
-                "finish_adding_security_key",
-                &[
-                    ("kind", "security_key"),
-                    ("ceremony", &ceremony),
-                    ("name", bad),
-                    ("response", &response),
-                ],
-            )
-            .await;
+        let reply = finish_adding(&mut owner, &ceremony, bad, &response).await;
         assert_eq!(reply.status, 400, "{bad:?}: {}", reply.body);
         assert_eq!(reply.json()["reason"], "method_name");
     }
@@ -200,30 +196,10 @@ async fn names_are_checked_before_the_ceremony_is_spent(backend: Backend) {
         app.number("SELECT COUNT(*) FROM two_factor_methods").await,
         0
     );
-    let named = owner
-        .call(
-            "finish_adding_security_key",
-            &[
-                ("kind", "security_key"),
-                ("ceremony", &ceremony),
-                ("name", "Key"),
-                ("response", &response),
-            ],
-        )
-        .await;
+    let named = finish_adding(&mut owner, &ceremony, "Key", &response).await;
     assert_eq!(named.status, 200, "{}", named.body);
     // The ceremony was spent by its answer: the same again is refused.
-    let again = owner
-        .call(
-            "finish_adding_security_key",
-            &[
-                ("kind", "security_key"),
-                ("ceremony", &ceremony),
-                ("name", "Key"),
-                ("response", &response),
-            ],
-        )
-        .await;
+    let again = finish_adding(&mut owner, &ceremony, "Key", &response).await;
     assert_eq!(again.status, 410, "{}", again.body);
     assert_eq!(again.json()["error"], "ceremony_expired");
     assert_eq!(

@@ -102,35 +102,11 @@ token_like_a_session! {
     ResetToken
 }
 
-/// The handle of a WebAuthn ceremony, which the browser sends back with
-/// its answer: 256 random bits, like a session token; stored as its
-/// SHA-256, so the database alone cannot finish a ceremony.
-#[derive(Clone, PartialEq, Eq)]
-pub struct CeremonyHandle(SessionToken);
-
-impl CeremonyHandle {
-    pub fn generate() -> Self {
-        Self(SessionToken::generate())
-    }
-
-    /// A well-formed handle, or `None`.
-    pub fn parse(text: &str) -> Option<Self> {
-        SessionToken::parse(text).map(Self)
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-
-    pub fn hash(&self) -> Vec<u8> {
-        self.0.hash()
-    }
-}
-
-impl std::fmt::Debug for CeremonyHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CeremonyHandle(..)")
-    }
+token_like_a_session! {
+    /// The handle of a WebAuthn ceremony, which the browser sends back
+    /// with its answer; stored as its SHA-256, so the database alone
+    /// cannot finish a ceremony.
+    CeremonyHandle
 }
 
 /// What every personal access token begins with, so that it is told from

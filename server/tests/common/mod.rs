@@ -428,8 +428,9 @@ pub struct Enabled {
 }
 
 /// The wizard's calls: confirm the password, begin, confirm a code computed
-/// by oathtool for the server time `now` gives.
-pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) -> Enabled {
+/// by oathtool for the server time `now` gives. Answers the key, when the
+/// code was computed, and the confirmation's answer.
+async fn run_wizard(client: &mut Client, now: impl Fn() -> i64) -> (String, i64, Reply) {
     let reply = client
         .call("confirm_password", &[("password", PASSWORD)])
         .await;
@@ -445,6 +446,12 @@ pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) ->
         )
         .await;
     assert_eq!(reply.status, 200, "confirm: {}", reply.body);
+    (key, confirmed_at, reply)
+}
+
+/// The wizard as Set Up Two-Factor Authentication runs it: 2FA on.
+pub async fn enable_two_factor_at(client: &mut Client, now: impl Fn() -> i64) -> Enabled {
+    let (key, confirmed_at, reply) = run_wizard(client, now).await;
     let body = reply.json();
     let codes = reply.codes();
     Enabled {
@@ -476,18 +483,7 @@ impl TestApp {
     /// Add authenticator app, once 2FA is on: the wizard's calls for a
     /// further app, which answer no recovery codes. Answers the app's key.
     pub async fn add_app(&self, client: &mut Client) -> String {
-        let reply = client
-            .call("confirm_password", &[("password", PASSWORD)])
-            .await;
-        assert_eq!(reply.status, 200, "confirm_password: {}", reply.body);
-        let challenge = client.call("begin_two_factor_setup", &[]).await;
-        assert_eq!(challenge.status, 200, "begin: {}", challenge.body);
-        let key = challenge.json()["manual_key"].as_str().unwrap().to_owned();
-        let code = oathtool_code(&key, self.now());
-        let reply = client
-            .call("confirm_two_factor_setup", &[("code", &code)])
-            .await;
-        assert_eq!(reply.status, 200, "confirm: {}", reply.body);
+        let (key, _, reply) = run_wizard(client, || self.now()).await;
         assert_eq!(reply.json(), serde_json::Value::Null, "no new codes");
         key
     }
