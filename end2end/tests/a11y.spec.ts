@@ -141,6 +141,18 @@ for (const scheme of SCHEMES) {
       account = await accountTab(page);
       await expect(account).toContainText('Two-factor authentication: Enabled');
       await step('settings-two-factor-on');
+      const methods = account.getByRole('table', { name: 'Your two-factor methods' });
+      await methods.getByRole('button', { name: 'Rename Authenticator app' }).click();
+      const rename = page.getByRole('dialog', { name: 'Rename this two-factor method' });
+      await rename.getByLabel('Name').fill('   ');
+      await rename.getByRole('button', { name: 'Save' }).click();
+      await expect(rename.getByRole('alert')).not.toBeEmpty();
+      await step('rename-method-error');
+      await page.keyboard.press('Escape');
+      await methods.getByRole('button', { name: 'Remove Authenticator app' }).click();
+      await expect(page.getByRole('dialog', { name: 'Remove your last two-factor method?' })).toBeVisible();
+      await step('remove-last-method');
+      await page.keyboard.press('Escape');
       await account.getByRole('button', { name: 'View Recovery Codes' }).click();
       await confirmPassword(page);
       const codes = page.getByRole('dialog', { name: 'Recovery codes' });
