@@ -241,7 +241,29 @@ async fn an_account_holds_at_most_twenty_methods(backend: Backend) {
     assert_eq!(events_of(&app, "two_factor_method_added").await, 19);
 }
 
+/// Renames are one line however many there are: a stolen session cannot
+/// push the sign-ins out of the activity list with them.
+async fn a_run_of_renames_is_one_line_of_activity(backend: Backend) {
+    let app = spawn(backend).await;
+    let (mut owner, _) = app.with_two_factor("cyd").await;
+    let id = method_ids(&mut owner, "data-rename").await[0].to_string();
+    let before = owner.call("security_activity", &[]).await.json();
+    let before = before.as_array().unwrap().clone();
+    for n in 0..60 {
+        let name = format!("Phone {n}");
+        let form = [("id", id.as_str()), ("name", name.as_str())];
+        let renamed = owner.call("rename_two_factor_method", &form).await;
+        assert_eq!(renamed.status, 200, "{}", renamed.body);
+    }
+    let after = owner.call("security_activity", &[]).await.json();
+    let after = after.as_array().unwrap();
+    assert_eq!(after[0]["kind"], "two_factor_method_renamed", "{after:?}");
+    assert_eq!(after[0]["repeats"], 60);
+    assert_eq!(after[1..], before[..], "every earlier line is still shown");
+}
+
 on_both_backends!(
+    a_run_of_renames_is_one_line_of_activity,
     a_second_app_signs_in_beside_the_first_with_its_own_replay_guard,
     renaming_checks_the_name_and_the_owner,
     removing_one_of_two_needs_the_password_and_keeps_2fa_on,

@@ -96,13 +96,16 @@ pub async fn record(
     Ok(repo::events::insert(conn, account_id, &event).await?)
 }
 
-/// The kinds a run of which is one line.
-const REPEATED: [SecurityEventKind; 5] = [
+/// The kinds a run of which is one line: what a stranger or a signed-in
+/// user can repeat at will, so that it never pushes a sign-in out of the
+/// list.
+const REPEATED: [SecurityEventKind; 6] = [
     SecurityEventKind::PasswordFailed,
     SecurityEventKind::PasswordThrottled,
     SecurityEventKind::PasswordConfirmationFailed,
     SecurityEventKind::SecondFactorFailed,
     SecurityEventKind::SecondFactorThrottled,
+    SecurityEventKind::TwoFactorMethodRenamed,
 ];
 
 impl SecurityEventKind {

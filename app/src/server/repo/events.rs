@@ -36,11 +36,11 @@ pub async fn add_to_run(
     conn: &mut Conn,
     account_id: i64,
     event: &EventRow,
-    repeated: &[&str; 5],
+    repeated: &[&str; 6],
 ) -> Result<bool, sqlx::Error> {
     let latest: Option<(i64, String)> = sqlx::query_as(
         "SELECT id, kind FROM security_events
-         WHERE account_id = $1 AND (kind = $2 OR kind NOT IN ($3, $4, $5, $6, $7))
+         WHERE account_id = $1 AND (kind = $2 OR kind NOT IN ($3, $4, $5, $6, $7, $8))
          ORDER BY id DESC LIMIT 1",
     )
     .bind(account_id)
@@ -50,6 +50,7 @@ pub async fn add_to_run(
     .bind(repeated[2])
     .bind(repeated[3])
     .bind(repeated[4])
+    .bind(repeated[5])
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, _)) = latest.filter(|(_, kind)| *kind == event.kind) else {
