@@ -99,6 +99,28 @@ async fn sign_in_with_key(
     (client, reply)
 }
 
+/// The account's one stored credential.
+async fn stored_credential(app: &TestApp) -> serde_json::Value {
+    let stored: String = sqlx::query_scalar("SELECT credential FROM two_factor_methods")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    serde_json::from_str(&stored).unwrap()
+}
+
+/// Sets the stored credential's counter, as a clone that signed in
+/// elsewhere would leave it; answers the credential stored.
+async fn move_stored_counter(app: &TestApp, counter: u32) -> serde_json::Value {
+    let mut credential = stored_credential(app).await;
+    credential["counter"] = counter.into();
+    sqlx::query("UPDATE two_factor_methods SET credential = $1")
+        .bind(credential.to_string())
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    credential
+}
+
 async fn events_of(app: &TestApp, kind: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM security_events WHERE kind = '{kind}'");
     app.number(&sql).await
@@ -336,18 +358,8 @@ async fn a_key_whose_counter_goes_back_is_refused_and_recorded(backend: Backend)
 
     // The stored counter is ahead of the key's: what a clone that signed
     // in elsewhere would leave.
-    let stored: String = sqlx::query_scalar("SELECT credential FROM two_factor_methods")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    let mut credential: serde_json::Value = serde_json::from_str(&stored).unwrap();
-    assert!(credential["counter"].as_u64().unwrap() > 0, "{credential}");
-    credential["counter"] = 1_000.into();
-    sqlx::query("UPDATE two_factor_methods SET credential = $1")
-        .bind(credential.to_string())
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    assert!(stored_credential(&app).await["counter"].as_u64().unwrap() > 0);
+    move_stored_counter(&app, 1_000).await;
     let (mut client, refused) = sign_in_with_key(&app, "eve", &mut key).await;
     assert_eq!(refused.status, 401, "{}", refused.body);
     assert_eq!(refused.json()["error"], "security_key_counter_went_back");
@@ -356,7 +368,80 @@ async fn a_key_whose_counter_goes_back_is_refused_and_recorded(backend: Backend)
     assert_eq!(failures(&app).await, 1);
 }
 
+/// A ceremony begun before a clone of the key signed in elsewhere: its
+/// answer's counter is past the one the ceremony began with, not past the
+/// stored one.
+async fn a_counter_behind_one_stored_after_the_ceremony_began_is_refused(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut owner = app.signed_up("fay", PASSWORD).await;
+    let mut key = SoftPasskey::new(true);
+    assert_eq!(add_key(&app, &mut owner, &mut key, "Key").await.status, 200);
+    let mut client = app.password_step("fay").await;
+    let (ceremony, options) = ask_for_key(&mut client).await;
+
+    let credential = move_stored_counter(&app, 1_000).await;
+
+    let assertion = key.do_authentication(origin(&app), options).unwrap();
+    let refused = answer(
+        &mut client,
+        &ceremony,
+        &serde_json::to_string(&assertion).unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert_eq!(refused.json()["error"], "security_key_counter_went_back");
+    assert_eq!(client.status_of("current_account", &[]).await, 401);
+    assert_eq!(events_of(&app, "security_key_counter_went_back").await, 1);
+    assert_eq!(
+        stored_credential(&app).await,
+        credential,
+        "the stored counter is kept"
+    );
+    assert_eq!(failures(&app).await, 1);
+}
+
+/// Someone who knows the password asks for the key again and again: each
+/// ask replaces their session's last, so the owner's own sign-in and
+/// Add security key are never held back.
+async fn asking_again_replaces_the_last_ceremony(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut owner = app.signed_up("gil", PASSWORD).await;
+    let mut key = SoftPasskey::new(true);
+    assert_eq!(add_key(&app, &mut owner, &mut key, "Key").await.status, 200);
+
+    let mut stranger = app.password_step("gil").await;
+    let (first, _) = ask_for_key(&mut stranger).await;
+    for _ in 0..30 {
+        ask_for_key(&mut stranger).await;
+    }
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM webauthn_ceremonies").await,
+        1,
+        "one open ceremony for the session"
+    );
+    let (_, options) = ask_for_key(&mut stranger).await;
+    let assertion =
+        serde_json::to_string(&key.do_authentication(origin(&app), options).unwrap()).unwrap();
+    let replaced = answer(&mut stranger, &first, &assertion).await;
+    assert_eq!(
+        replaced.json()["error"],
+        "ceremony_expired",
+        "{}",
+        replaced.body
+    );
+
+    let (_, signed) = sign_in_with_key(&app, "gil", &mut key).await;
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    let mut second = SoftPasskey::new(true);
+    assert_eq!(
+        add_key(&app, &mut owner, &mut second, "Spare").await.status,
+        200
+    );
+}
+
 on_both_backends!(
+    asking_again_replaces_the_last_ceremony,
+    a_counter_behind_one_stored_after_the_ceremony_began_is_refused,
     a_first_security_key_turns_2fa_on_and_signs_in,
     a_key_beside_an_app_adds_no_codes_and_either_signs_in,
     names_are_checked_before_the_ceremony_is_spent,

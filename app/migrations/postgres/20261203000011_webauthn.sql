@@ -31,5 +31,7 @@ CREATE TABLE webauthn_ceremonies (
 CREATE INDEX webauthn_ceremonies_by_expiry ON webauthn_ceremonies (expires_at);
 CREATE INDEX webauthn_ceremonies_by_account ON webauthn_ceremonies (account_id)
     WHERE account_id IS NOT NULL;
+CREATE INDEX webauthn_ceremonies_by_session ON webauthn_ceremonies (bound_to, purpose)
+    WHERE bound_to IS NOT NULL;
 CREATE INDEX webauthn_ceremonies_by_source ON webauthn_ceremonies (source, expires_at)
     WHERE source IS NOT NULL;

@@ -51,15 +51,31 @@ pub async fn open_from(conn: &mut Conn, source: &str, now: i64) -> Result<i64, s
     .await
 }
 
-/// How many ceremonies of the account are still open at `now`.
+/// How many ceremonies of the account that no session began are still
+/// open at `now`.
 pub async fn open_for(conn: &mut Conn, account_id: i64, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM webauthn_ceremonies WHERE account_id = $1 AND expires_at > $2",
+        "SELECT COUNT(*) FROM webauthn_ceremonies
+         WHERE account_id = $1 AND bound_to IS NULL AND expires_at > $2",
     )
     .bind(account_id)
     .bind(now)
     .fetch_one(conn)
     .await
+}
+
+/// Deletes the ceremonies for `purpose` that the session `bound_to` began.
+pub async fn delete_of_session(
+    conn: &mut Conn,
+    bound_to: &str,
+    purpose: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM webauthn_ceremonies WHERE bound_to = $1 AND purpose = $2")
+        .bind(bound_to)
+        .bind(purpose)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Deletes the ceremony and answers what it was: the first to take it

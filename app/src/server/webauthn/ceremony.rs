@@ -51,13 +51,19 @@ pub struct BeganBy {
 /// is fine; a script begging for challenges does not fill the table.
 pub const OPEN_PER_SOURCE: i64 = 60;
 
-/// And one account (adding keys, or a pending sign-in asking for one).
+/// And one account, for the ceremonies no session began (an API caller
+/// adding a key).
 pub const OPEN_PER_ACCOUNT: i64 = 10;
 
 /// Stores `state` for `purpose`; answers the handle the browser sends
-/// back with its answer. An account may keep [`OPEN_PER_ACCOUNT`] open at
-/// once; one begun by nobody signed in names its `source`, which may keep
-/// [`OPEN_PER_SOURCE`] (what a user can call at will writes within bounds).
+/// back with its answer. What a user can call at will writes within
+/// bounds:
+/// - a session keeps one ceremony open for each purpose, the latest: a
+///   new one replaces it (Try again), so whoever holds a pending sign-in
+///   of the account cannot use up room the owner's own sessions need;
+/// - an account keeps [`OPEN_PER_ACCOUNT`] open that no session began;
+/// - a ceremony begun by nobody signed in names its `source`, which may
+///   keep [`OPEN_PER_SOURCE`].
 pub async fn store<T: Serialize>(
     db: &Db,
     purpose: Purpose,
@@ -71,18 +77,21 @@ pub async fn store<T: Serialize>(
         tracing::error!(%error, "WebAuthn ceremony state not serialisable");
         AppError::Internal
     })?;
-    let _turn = db.write_turn().await;
-    let mut conn = db.pool.acquire().await?;
-    let open = match (began_by.account_id, source) {
-        (Some(account_id), _) => {
-            repo::ceremonies::open_for(&mut conn, account_id, now).await? >= OPEN_PER_ACCOUNT
+    let mut tx = db.begin_write().await?;
+    let full = match (&began_by.session, began_by.account_id, source) {
+        (Some(session), _, _) => {
+            repo::ceremonies::delete_of_session(&mut tx, session, purpose.as_str()).await?;
+            false
         }
-        (None, Some(source)) => {
-            repo::ceremonies::open_from(&mut conn, source, now).await? >= OPEN_PER_SOURCE
+        (None, Some(account_id), _) => {
+            repo::ceremonies::open_for(&mut tx, account_id, now).await? >= OPEN_PER_ACCOUNT
         }
-        (None, None) => false,
+        (None, None, Some(source)) => {
+            repo::ceremonies::open_from(&mut tx, source, now).await? >= OPEN_PER_SOURCE
+        }
+        (None, None, None) => false,
     };
-    if open {
+    if full {
         tracing::warn!(?purpose, "too many open WebAuthn ceremonies refused");
         let retry_after = LIFETIME_SECONDS as u64;
         return Err(AppError::RateLimited { retry_after });
@@ -96,7 +105,8 @@ pub async fn store<T: Serialize>(
         state: &state,
         expires_at: now + LIFETIME_SECONDS,
     };
-    repo::ceremonies::insert(&mut conn, &ceremony).await?;
+    repo::ceremonies::insert(&mut tx, &ceremony).await?;
+    tx.commit().await?;
     Ok(handle)
 }
 
@@ -289,32 +299,70 @@ mod tests {
         assert!(again.await.is_ok(), "expired ones do not count");
     }
 
-    #[tokio::test]
-    async fn one_account_keeps_a_bounded_number_open() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = sqlite(&dir).await;
-        let now = 1_800_000_000;
-        let account_id: i64 = sqlx::query_scalar(
+    async fn account(db: &Db) -> i64 {
+        sqlx::query_scalar(
             "INSERT INTO accounts (login, login_key, password_hash, created_at)
              VALUES ('ana', 'ana', 'not a hash', 0) RETURNING id",
         )
         .fetch_one(&db.pool)
         .await
-        .unwrap();
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_session_keeps_only_its_latest_ceremony_of_each_purpose() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite(&dir).await;
+        let now = 1_800_000_000;
         let mine = BeganBy {
-            account_id: Some(account_id),
+            account_id: Some(account(&db).await),
             session: Some("session".into()),
         };
+        let other_purpose = store(&db, Purpose::AddPasskey, &mine, None, &0u8, now)
+            .await
+            .unwrap();
+        let mut handles = Vec::new();
+        for n in 0..=OPEN_PER_ACCOUNT {
+            let handle = store(&db, Purpose::SecondStep, &mine, None, &n, now);
+            handles.push(handle.await.expect("never refused: it replaces"));
+        }
+        let latest = handles.pop().unwrap();
+        for older in handles {
+            let taken = take::<i64>(&db, older.as_str(), Purpose::SecondStep, &mine, now);
+            assert_eq!(taken.await.unwrap_err(), AppError::CeremonyExpired);
+        }
+        let taken = take::<i64>(&db, latest.as_str(), Purpose::SecondStep, &mine, now);
+        assert_eq!(taken.await.unwrap(), OPEN_PER_ACCOUNT);
+        let kept = take::<u8>(&db, other_purpose.as_str(), Purpose::AddPasskey, &mine, now);
+        assert!(kept.await.is_ok(), "another purpose's ceremony is kept");
+    }
+
+    #[tokio::test]
+    async fn one_account_keeps_a_bounded_number_open_without_a_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite(&dir).await;
+        let now = 1_800_000_000;
+        let account_id = account(&db).await;
+        let api = BeganBy {
+            account_id: Some(account_id),
+            session: None,
+        };
         for _ in 0..OPEN_PER_ACCOUNT {
-            store(&db, Purpose::AddSecurityKey, &mine, None, &0u8, now)
+            store(&db, Purpose::AddSecurityKey, &api, None, &0u8, now)
                 .await
                 .unwrap();
         }
-        let refused = store(&db, Purpose::AddSecurityKey, &mine, None, &0u8, now).await;
+        let refused = store(&db, Purpose::AddSecurityKey, &api, None, &0u8, now).await;
         assert!(
             matches!(refused, Err(AppError::RateLimited { .. })),
             "{refused:?}"
         );
+        let browser = BeganBy {
+            account_id: Some(account_id),
+            session: Some("session".into()),
+        };
+        let owner = store(&db, Purpose::AddSecurityKey, &browser, None, &0u8, now).await;
+        assert!(owner.is_ok(), "a session's own ceremony is not held back");
     }
 
     #[tokio::test]

@@ -59,6 +59,13 @@ fn refused(error: WebauthnError) -> AppError {
     }
 }
 
+/// Whether an authenticator's signature counter says it may be a clone:
+/// WebAuthn's rule (§7.2 step 21), that a counter in use must move past
+/// the stored one.
+fn counter_went_back(stored: u32, answered: u32) -> bool {
+    (stored > 0 || answered > 0) && answered <= stored
+}
+
 /// A browser's answer, as the JSON its `toJSON()` gives; anything else is
 /// refused like a wrong answer.
 fn parse_response<T: serde::de::DeserializeOwned>(response: &str) -> Result<T, AppError> {
@@ -99,4 +106,22 @@ fn start(
             AppError::Internal
         })?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counter_went_back;
+
+    #[test]
+    fn a_counter_must_move_past_the_stored_one_unless_both_are_unused() {
+        assert!(
+            !counter_went_back(0, 0),
+            "an authenticator without a counter"
+        );
+        assert!(!counter_went_back(0, 1));
+        assert!(!counter_went_back(5, 6));
+        assert!(counter_went_back(5, 5));
+        assert!(counter_went_back(5, 4));
+        assert!(counter_went_back(5, 0));
+    }
 }

@@ -10,7 +10,10 @@ use webauthn_rs::prelude::{
 };
 
 use super::ceremony::{self, BeganBy, Purpose};
-use super::{CeremonyStart, credential_of, parse_response, refused, relying_party, start, stored};
+use super::{
+    CeremonyStart, counter_went_back, credential_of, parse_response, refused, relying_party, start,
+    stored,
+};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::accounts::Account;
@@ -105,10 +108,16 @@ pub async fn check(
     };
     // The library allowed only the account's credentials; find which.
     for row in repo::methods::credentials(&mut **tx, account_id).await? {
-        let mut key = SecurityKey::from(credential_of(&row)?);
-        if key.cred_id() != result.cred_id() {
+        let credential = credential_of(&row)?;
+        if credential.cred_id != *result.cred_id() {
             continue;
         }
+        // The library judged the counter against the copy taken when the
+        // ceremony began; a clone may have signed in since.
+        if counter_went_back(credential.counter, result.counter()) {
+            return Ok(Err(AppError::SecurityKeyCounterWentBack));
+        }
+        let mut key = SecurityKey::from(credential);
         key.update_credential(&result);
         let updated = stored(&Credential::from(key))?;
         if !repo::methods::record_use(tx, row.id, &row.credential, &updated, now).await? {
