@@ -75,6 +75,18 @@ pub enum AppError {
     SecurityKeyAlreadyAdded,
     /// The account has no security key or passkey to ask.
     NoSecurityKey,
+    /// An email verification link past its 24 hours.
+    EmailLinkExpired,
+    /// An email verification link already used (each works once).
+    EmailLinkUsed,
+    /// An email verification link that names no verification (mistyped,
+    /// or replaced by a newer one).
+    EmailLinkInvalid,
+    /// An email verification link of another account than the one signed
+    /// in.
+    EmailLinkOtherAccount,
+    /// The address is another account's.
+    EmailTaken,
     RateLimited {
         retry_after: u64,
     },
@@ -121,10 +133,14 @@ pub enum Reason {
     /// A two-factor method's name: empty, too long, or with control
     /// characters.
     MethodName,
+    /// Not an email address, or longer than one may be.
+    EmailAddress,
+    /// The address is already the account's.
+    EmailUnchanged,
 }
 
 impl Reason {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 22] = [
         Self::LoginLength,
         Self::LoginCharacters,
         Self::LoginEmpty,
@@ -145,6 +161,8 @@ impl Reason {
         Self::LoginMismatch,
         Self::SessionCurrent,
         Self::MethodName,
+        Self::EmailAddress,
+        Self::EmailUnchanged,
     ];
 
     /// The name on the wire and in `validation.<name>`.
@@ -170,6 +188,8 @@ impl Reason {
             Self::LoginMismatch => "login_mismatch",
             Self::SessionCurrent => "session_current",
             Self::MethodName => "method_name",
+            Self::EmailAddress => "email_address",
+            Self::EmailUnchanged => "email_unchanged",
         }
     }
 
@@ -244,6 +264,11 @@ impl TryFrom<Wire> for AppError {
             "security_key_counter_went_back" => Self::SecurityKeyCounterWentBack,
             "security_key_already_added" => Self::SecurityKeyAlreadyAdded,
             "no_security_key" => Self::NoSecurityKey,
+            "email_link_expired" => Self::EmailLinkExpired,
+            "email_link_used" => Self::EmailLinkUsed,
+            "email_link_invalid" => Self::EmailLinkInvalid,
+            "email_link_other_account" => Self::EmailLinkOtherAccount,
+            "email_taken" => Self::EmailTaken,
             "rate_limited" => Self::RateLimited {
                 retry_after: wire.retry_after.ok_or_else(|| missing("retry_after"))?,
             },
@@ -302,6 +327,7 @@ impl AppError {
             Self::Validation { field: bad, .. } => bad == field,
             Self::InvalidCredentials => field == "login" || field == "password",
             Self::LoginTaken => field == "login",
+            Self::EmailTaken => field == "email",
             Self::IncorrectPassword => field == "password" || field == "current_password",
             Self::InvalidCode { .. } => field == "code",
             Self::InvalidRecoveryCode => field == "recovery_code",
@@ -393,6 +419,11 @@ mod tests {
             AppError::SecurityKeyCounterWentBack,
             AppError::SecurityKeyAlreadyAdded,
             AppError::NoSecurityKey,
+            AppError::EmailLinkExpired,
+            AppError::EmailLinkUsed,
+            AppError::EmailLinkInvalid,
+            AppError::EmailLinkOtherAccount,
+            AppError::EmailTaken,
             AppError::RateLimited { retry_after: 7 },
             AppError::Overloaded,
             AppError::Unavailable,
@@ -428,11 +459,16 @@ mod tests {
             AppError::SecurityKeyCounterWentBack => 24,
             AppError::SecurityKeyAlreadyAdded => 25,
             AppError::NoSecurityKey => 26,
-            AppError::RateLimited { .. } => 27,
-            AppError::Overloaded => 28,
-            AppError::Unavailable => 29,
-            AppError::Network => 30,
-            AppError::Internal => 31,
+            AppError::EmailLinkExpired => 27,
+            AppError::EmailLinkUsed => 28,
+            AppError::EmailLinkInvalid => 29,
+            AppError::EmailLinkOtherAccount => 30,
+            AppError::EmailTaken => 31,
+            AppError::RateLimited { .. } => 32,
+            AppError::Overloaded => 33,
+            AppError::Unavailable => 34,
+            AppError::Network => 35,
+            AppError::Internal => 36,
         };
         assert!(all.iter().map(position).eq(0..all.len()));
         for error in all {

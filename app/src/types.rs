@@ -200,10 +200,15 @@ pub enum SecurityEventKind {
     SignedInWithSecurityKey,
     SignedInWithPasskey,
     SecurityKeyCounterWentBack,
+    /// A notice by mail could not be delivered (the mail server refused
+    /// it, or stayed unreachable for a day).
+    MailNotDelivered,
+    /// The account's email address was set or changed (its link opened).
+    EmailChanged,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 33] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -235,6 +240,8 @@ impl SecurityEventKind {
         Self::SignedInWithSecurityKey,
         Self::SignedInWithPasskey,
         Self::SecurityKeyCounterWentBack,
+        Self::MailNotDelivered,
+        Self::EmailChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -270,6 +277,8 @@ impl SecurityEventKind {
             Self::SignedInWithSecurityKey => "signed_in_with_security_key",
             Self::SignedInWithPasskey => "signed_in_with_passkey",
             Self::SecurityKeyCounterWentBack => "security_key_counter_went_back",
+            Self::MailNotDelivered => "mail_not_delivered",
+            Self::EmailChanged => "email_changed",
         }
     }
 

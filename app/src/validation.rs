@@ -11,6 +11,8 @@ pub const PASSWORD_MAX: usize = 1024;
 pub const TOKEN_NAME_MAX: usize = 64;
 /// A two-factor method's name ("Work phone", "Blue YubiKey").
 pub const METHOD_NAME_MAX: usize = 64;
+/// The longest email address (RFC 5321's path limit, less its brackets).
+pub const EMAIL_MAX: usize = 254;
 /// How many two-factor methods one account may hold.
 pub const METHODS_MAX: usize = 20;
 

@@ -118,6 +118,33 @@ pub struct Config {
           value_parser = parse_public_url, global = true)]
     pub public_url: String,
 
+    /// The SMTP server Twofold's mail goes through, as lettre reads it:
+    /// `smtps://user:pass@mail.example.org` (TLS, port 465),
+    /// `smtp://user:pass@mail.example.org:587?tls=required` (STARTTLS),
+    /// `smtp://localhost:25` (a relay on this machine, no TLS). Unset:
+    /// each message is written as a file into `--mail-dir`.
+    #[arg(long, env = "TWOFOLD_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Without `--smtp-url`: the directory each message is written into,
+    /// as one `.eml` file (default: `mail` in the data directory).
+    #[arg(
+        long,
+        env = "TWOFOLD_MAIL_DIR",
+        conflicts_with = "smtp_url",
+        global = true
+    )]
+    pub mail_dir: Option<PathBuf>,
+
+    /// Who Twofold's mail is from.
+    #[arg(
+        long,
+        env = "TWOFOLD_MAIL_FROM",
+        default_value = "Twofold <twofold@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
     /// Whether people may create their own accounts. `closed`: accounts are
     /// created by the operator (`server admin create-account`).
     #[arg(long, env = "TWOFOLD_SIGNUP", value_enum, default_value_t = SignUp::Open)]
@@ -212,6 +239,9 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("public_url", &self.public_url)
             .field("signup", &self.signup)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "(set)"))
+            .field("mail_dir", &self.mail_dir)
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }

@@ -146,14 +146,19 @@ pub fn json_error(status: StatusCode, kind: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// A reset link's page holds its token (in its path and its form): no
-/// cache keeps it. Its `Referer` stays `same-origin`, as everywhere: other
-/// sites never see the path, and the form's no-JavaScript error redirect
-/// goes back to the page by it.
-pub async fn private_reset_page(request: Request, next: Next) -> Response {
-    let reset = request.uri().path().starts_with("/reset/");
+/// The pages mail links open hold a token in their path and their form:
+/// a reset link's (`/reset/<token>`) and an email address's confirmation
+/// link's (`/verify-email/<token>`).
+const LINK_PAGES: [&str; 2] = ["/reset/", "/verify-email/"];
+
+/// A link page (`LINK_PAGES`) is kept by no cache. Its `Referer` stays
+/// `same-origin`, as everywhere: other sites never see the path, and the
+/// form's no-JavaScript error redirect goes back to the page by it.
+pub async fn private_link_pages(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let private = LINK_PAGES.iter().any(|page| path.starts_with(page));
     let mut response = next.run(request).await;
-    if reset {
+    if private {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -161,13 +166,17 @@ pub async fn private_reset_page(request: Request, next: Next) -> Response {
     response
 }
 
-/// A request's path as logs may show it. A reset link's path holds its
+/// A request's path as logs may show it. A link page's path holds its
 /// token, a secret: `/reset/<token>` is written `/reset/…`.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/reset/") {
-        Some(token) if !token.is_empty() => "/reset/…".into(),
-        _ => path.into(),
+    for page in LINK_PAGES {
+        if let Some(token) = path.strip_prefix(page)
+            && !token.is_empty()
+        {
+            return format!("{page}…").into();
+        }
     }
+    path.into()
 }
 
 /// The span each request's logs are in: its method and loggable path.
@@ -184,9 +193,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_reset_links_token_never_reaches_a_log() {
+    fn a_links_token_never_reaches_a_log() {
         assert_eq!(loggable_path("/reset/abcDEF123_-"), "/reset/…");
         assert_eq!(loggable_path("/reset/"), "/reset/");
         assert_eq!(loggable_path("/login/verify"), "/login/verify");
+        assert_eq!(
+            loggable_path("/verify-email/abcDEF123_-"),
+            "/verify-email/…"
+        );
     }
 }

@@ -31,6 +31,7 @@ use tower_http::trace::TraceLayer;
 use app::server::clock::Clock;
 use app::server::crypto::Vault;
 use app::server::db::{self, Backend};
+use app::server::mail::Mailer;
 use app::server::password::Passwords;
 use app::server::webauthn::RelyingParty;
 use app::server::{AppState, Settings, Shared};
@@ -127,9 +128,29 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
             reauth_seconds: config.reauth_seconds,
             session_max_seconds: config.session_max_days * 24 * 60 * 60,
             sign_up_open: config.signup == config::SignUp::Open,
+            public_url: config.public_url.clone(),
         },
         webauthn: relying_party(config),
+        mailer: mailer(config).map_err(StartupError::Storage)?,
     }))
+}
+
+/// Where mail goes: `--smtp-url`, or else files in `--mail-dir`.
+fn mailer(config: &Config) -> Result<Mailer, String> {
+    let from = config
+        .mail_from
+        .parse()
+        .map_err(|e| format!("--mail-from {:?}: {e}", config.mail_from))?;
+    match &config.smtp_url {
+        Some(url) => Mailer::smtp(url, from),
+        None => {
+            let dir = config
+                .mail_dir
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("mail"));
+            Mailer::dir(&dir, from)
+        }
+    }
 }
 
 /// Twofold as a WebAuthn relying party at `--public-url`, or `None` (and a
@@ -177,7 +198,7 @@ fn router(config: &Config, state: &AppState) -> Router {
             config.secure_cookies,
         )))
         // Outside the headers every answer gets, so its `no-store` wins.
-        .layer(middleware::from_fn(layers::private_reset_page))
+        .layer(middleware::from_fn(layers::private_link_pages))
         .layer(middleware::from_fn_with_state(
             Arc::new(client_ip::TrustedProxies::new(
                 config.trusted_proxies.clone(),
@@ -197,6 +218,13 @@ pub async fn sweep_forever(state: AppState) {
         every.tick().await;
         app::server::sweep::run(&state).await;
     }
+}
+
+/// For as long as the process runs, sends the mail in the outbox
+/// (`app::server::mail::sender`). Every process runs one: a mail is
+/// claimed by one sender at a time.
+pub async fn send_mail_forever(state: AppState) {
+    app::server::mail::sender::send_forever(state).await;
 }
 
 /// `hash.txt`, written next to the server binary by `cargo leptos build`

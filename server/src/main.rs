@@ -69,6 +69,7 @@ async fn serve() -> std::process::ExitCode {
         }
     };
     tokio::spawn(server::sweep_forever(twofold.state.clone()));
+    tokio::spawn(server::send_mail_forever(twofold.state.clone()));
     tracing::info!("listening on http://{}", config.addr);
     let limits = server::connections::Limits::of(&config);
     let shutdown = server::shutdown_signal();

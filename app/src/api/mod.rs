@@ -5,6 +5,7 @@
 pub mod account;
 pub mod activity;
 pub mod auth;
+pub mod email;
 pub mod methods;
 pub mod password;
 pub mod reauth;

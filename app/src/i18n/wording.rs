@@ -8,7 +8,8 @@ use crate::error::{AppError, Reason};
 use crate::types::MethodKind;
 use crate::types::{ClockDrift, RecoveryCodes, SecurityEventKind, TokenScope};
 use crate::validation::{
-    LOGIN_MAX, LOGIN_MIN, METHOD_NAME_MAX, METHODS_MAX, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX,
+    EMAIL_MAX, LOGIN_MAX, LOGIN_MIN, METHOD_NAME_MAX, METHODS_MAX, PASSWORD_MAX, PASSWORD_MIN,
+    TOKEN_NAME_MAX,
 };
 
 impl AppError {
@@ -45,6 +46,11 @@ impl AppError {
             Self::SecurityKeyCounterWentBack => lang.t("errors.security_key_counter_went_back"),
             Self::SecurityKeyAlreadyAdded => lang.t("errors.security_key_already_added"),
             Self::NoSecurityKey => lang.t("errors.no_security_key"),
+            Self::EmailLinkExpired => lang.t("errors.email_link_expired"),
+            Self::EmailLinkUsed => lang.t("errors.email_link_used"),
+            Self::EmailLinkInvalid => lang.t("errors.email_link_invalid"),
+            Self::EmailLinkOtherAccount => lang.t("errors.email_link_other_account"),
+            Self::EmailTaken => lang.t("errors.email_taken"),
             Self::TooManyMethods => lang.t_with(
                 "errors.too_many_methods",
                 &[("max", &METHODS_MAX.to_string())],
@@ -92,6 +98,8 @@ impl Reason {
             (PASSWORD_MIN, PASSWORD_MAX)
         } else if self == Reason::MethodName {
             (1, METHOD_NAME_MAX)
+        } else if name.starts_with("email") {
+            (1, EMAIL_MAX)
         } else {
             (1, TOKEN_NAME_MAX)
         };
@@ -157,6 +165,8 @@ impl SecurityEventKind {
             Self::SignedInWithSecurityKey => "events.signed_in_with_security_key",
             Self::SignedInWithPasskey => "events.signed_in_with_passkey",
             Self::SecurityKeyCounterWentBack => "events.security_key_counter_went_back",
+            Self::MailNotDelivered => "events.mail_not_delivered",
+            Self::EmailChanged => "events.email_changed",
         })
     }
 }

@@ -103,6 +103,12 @@ token_like_a_session! {
 }
 
 token_like_a_session! {
+    /// The secret in an email address's confirmation link
+    /// (`/verify-email/<token>`).
+    EmailToken
+}
+
+token_like_a_session! {
     /// The handle of a WebAuthn ceremony, which the browser sends back
     /// with its answer; stored as its SHA-256, so the database alone
     /// cannot finish a ceremony.

@@ -34,6 +34,8 @@ const NONCE_LEN: usize = 24;
 pub enum Purpose {
     TotpSecret,
     RecoveryCode,
+    /// The one link a mail in the outbox carries (verification, reset).
+    MailLink,
 }
 
 impl Purpose {
@@ -41,6 +43,7 @@ impl Purpose {
         match self {
             Self::TotpSecret => "totp-secret",
             Self::RecoveryCode => "recovery-code",
+            Self::MailLink => "mail-link",
         }
     }
 }

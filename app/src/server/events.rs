@@ -5,11 +5,15 @@
 //! are *repeated* kinds: a run of one of them since the last event that
 //! matters is one line with a count, so guessing cannot push a sign-in out
 //! of the list.
+//!
+//! The events the owner is told of by mail (`mail::notify::mails_for`)
+//! write their mail to the outbox here, in the same transaction.
 
 use std::net::IpAddr;
 
 use super::dates::date_time_of;
 use super::db::Db;
+use super::mail::{self, MailKind};
 use super::repo::{self, Conn, events::EventRow};
 use crate::error::AppError;
 use crate::types::{SecurityEvent, SecurityEventKind};
@@ -93,7 +97,12 @@ pub async fn record(
             return Ok(());
         }
     }
-    Ok(repo::events::insert(conn, account_id, &event).await?)
+    repo::events::insert(conn, account_id, &event).await?;
+    // A run of a repeated kind mails its owner once, when it begins.
+    if mail::notify::mails_for(kind) {
+        mail::notify(conn, account_id, MailKind::Event(kind), meta, now).await?;
+    }
+    Ok(())
 }
 
 /// The kinds a run of which is one line: what a stranger or a signed-in

@@ -22,11 +22,17 @@ pub fn status(error: &AppError) -> StatusCode {
         AppError::ReauthRequired | AppError::TokenNotAllowed | AppError::SignUpClosed => {
             StatusCode::FORBIDDEN
         }
-        AppError::SessionNotFound | AppError::ResetLinkInvalid | AppError::MethodNotFound => {
-            StatusCode::NOT_FOUND
-        }
-        AppError::ResetLinkExpired | AppError::ResetLinkUsed => StatusCode::GONE,
+        AppError::SessionNotFound
+        | AppError::ResetLinkInvalid
+        | AppError::EmailLinkInvalid
+        | AppError::MethodNotFound => StatusCode::NOT_FOUND,
+        AppError::ResetLinkExpired
+        | AppError::ResetLinkUsed
+        | AppError::EmailLinkExpired
+        | AppError::EmailLinkUsed => StatusCode::GONE,
+        AppError::EmailLinkOtherAccount => StatusCode::FORBIDDEN,
         AppError::LoginTaken
+        | AppError::EmailTaken
         | AppError::SetupExpired
         | AppError::TwoFactorNotEnabled
         | AppError::TooManyMethods

@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use super::clock::Clock;
 use super::crypto::Vault;
 use super::db::Db;
+use super::mail::Mailer;
 use super::password::Passwords;
 use super::webauthn::RelyingParty;
 
@@ -24,6 +25,9 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// Whether people may create their own accounts (`--signup open`).
     pub sign_up_open: bool,
+    /// Where people reach Twofold (`--public-url`): the start of the links
+    /// in its mail.
+    pub public_url: String,
 }
 
 /// Cloned for every request by each extractor and layer that takes it, so
@@ -41,6 +45,8 @@ pub struct Shared {
     /// Twofold as a WebAuthn relying party, or `None` when the public URL
     /// cannot be one (security keys and passkeys are then off).
     pub webauthn: Option<RelyingParty>,
+    /// Where the outbox's mail goes.
+    pub mailer: Mailer,
 }
 
 impl AppState {

@@ -1,12 +1,15 @@
 //! The periodic sweep: deletes rows that are refused or shown no more
 //! (dead sessions, password failures out of every window, browsers unseen
-//! for 400 days, reset links a day past their hour, security events past
+//! for 400 days, reset and email links a day past their time, mail sent a
+//! week ago, security events past
 //! their keeping). Each delete takes
 //! a small batch, and SQLite's write turn is given back between batches,
 //! so requests never wait long behind it.
 
 use super::AppState;
+use super::email_address;
 use super::events;
+use super::mail;
 use super::password_attempts;
 use super::password_reset;
 use super::session;
@@ -45,6 +48,14 @@ pub async fn run(state: &AppState) {
     .await;
     sweep("reset links expired a day ago", || {
         password_reset::delete_old(db, now - DAY_SECONDS, BATCH)
+    })
+    .await;
+    sweep("email links expired a day ago", || {
+        email_address::delete_old(db, now - DAY_SECONDS, BATCH)
+    })
+    .await;
+    sweep("mail sent or given up on a week ago", || {
+        mail::sender::delete_done(db, now - 7 * DAY_SECONDS, BATCH)
     })
     .await;
     sweep("expired WebAuthn ceremonies", || {

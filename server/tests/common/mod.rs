@@ -6,6 +6,7 @@
 
 pub mod postgres_cluster;
 pub mod process;
+pub mod smtp;
 
 use std::net::SocketAddr;
 

@@ -13,6 +13,64 @@ pub struct Account {
     pub session_epoch: i64,
 }
 
+/// What the account's mail needs: to whom, in which language, and
+/// whether the owner wants informational notices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailProfile {
+    pub login: String,
+    pub email: Option<String>,
+    pub language: String,
+    pub informational: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct MailProfileRow {
+    login: String,
+    email: Option<String>,
+    language: String,
+    mail_informational: i64,
+}
+
+impl MailProfileRow {
+    fn into_profile(self) -> MailProfile {
+        MailProfile {
+            login: self.login,
+            email: self.email,
+            language: self.language,
+            informational: self.mail_informational != 0,
+        }
+    }
+}
+
+pub async fn mail_profile<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<MailProfile>, sqlx::Error> {
+    let row: Option<MailProfileRow> = sqlx::query_as(
+        "SELECT login, email, language, mail_informational FROM accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(MailProfileRow::into_profile))
+}
+
+/// [`mail_profile`], read by an UPDATE of the row (as
+/// [`lock_by_login_key`]), for a change of the address.
+pub async fn lock_mail_profile(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Option<MailProfile>, sqlx::Error> {
+    let row: Option<MailProfileRow> = sqlx::query_as(
+        "UPDATE accounts SET language = language WHERE id = $1
+         RETURNING login, email, language, mail_informational",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(MailProfileRow::into_profile))
+}
+
 /// A stored argon2 hash in PHC form.
 pub struct PasswordHash(pub String);
 
@@ -222,4 +280,36 @@ pub async fn by_webauthn_user_id<'c>(
         .bind(user_id)
         .fetch_optional(db)
         .await
+}
+
+/// The account whose address `email` is, compared without case.
+pub async fn id_by_email<'c>(
+    db: impl Executor<'c, Database = Any>,
+    email: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
+/// Makes `email` the account's address (the unique index refuses one
+/// another account has).
+pub async fn set_email(conn: &mut Conn, id: i64, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The language the account's mail is written in.
+pub async fn set_language(conn: &mut Conn, id: i64, language: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2 AND language <> $1")
+        .bind(language)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

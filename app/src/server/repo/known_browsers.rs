@@ -37,6 +37,23 @@ pub async fn remember(
     Ok(())
 }
 
+/// Whether the browser with the device cookie `token_hash` has signed in
+/// to the account before.
+pub async fn is_known(
+    conn: &mut Conn,
+    account_id: i64,
+    token_hash: &[u8],
+) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM known_browsers WHERE account_id = $1 AND token_hash = $2",
+    )
+    .bind(account_id)
+    .bind(token_hash)
+    .fetch_one(conn)
+    .await?;
+    Ok(count > 0)
+}
+
 /// Forgets up to `batch` browsers that have not signed in since `before`;
 /// answers how many went.
 pub async fn delete_old(pool: &AnyPool, before: i64, batch: i64) -> Result<u64, sqlx::Error> {

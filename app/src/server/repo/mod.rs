@@ -10,11 +10,13 @@
 pub mod access_tokens;
 pub mod accounts;
 pub mod ceremonies;
+pub mod email_verifications;
 pub mod events;
 pub mod failures;
 pub mod key_check;
 pub mod known_browsers;
 pub mod methods;
+pub mod outbox;
 pub mod password_failures;
 pub mod password_resets;
 pub mod recovery_codes;

@@ -298,7 +298,11 @@ impl Session {
         record.seen = self.seen_now(std::mem::take(&mut record.seen.handle), now);
         let finishes_sign_in = record.stage == Stage::SignedIn && stage != Some(Stage::SignedIn);
         let issued = match (finishes_sign_in, &state.browser) {
-            (true, Some(browser)) => browser.signed_in(conn, &mut record, now).await?,
+            (true, Some(browser)) => {
+                browser
+                    .signed_in(conn, &mut record, &self.0.meta, now)
+                    .await?
+            }
             _ => None,
         };
         let mut moved = record::write(conn, replacing, record, now).await?;

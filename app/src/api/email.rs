@@ -1,0 +1,24 @@
+//! The account's email address: Add / Change (a confirmation link is
+//! sent), and the link's page confirming it.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::types::Secret;
+
+/// Add / Change: sends a confirmation link to `email`, after the password
+/// pop-up.
+#[server(endpoint = "request_email_change", protocol = crate::api::Rpc)]
+pub async fn request_email_change(email: String) -> Result<(), AppError> {
+    let caller = super::reauthenticated().await?;
+    let lang = crate::i18n::request_lang();
+    crate::server::email_address::request_change(&caller, &email, lang).await
+}
+
+/// The confirmation link's **Confirm** button (a plain form, so it works
+/// without JavaScript): the address becomes the account's. Answers it.
+#[server(endpoint = "confirm_email", output = crate::api::Json)]
+pub async fn confirm_email(token: Secret) -> Result<String, AppError> {
+    let caller = super::signed_in().await?;
+    crate::server::email_address::confirm(&caller, token.as_str()).await
+}

@@ -1,0 +1,415 @@
+//! Email (issue 23) through a real SMTP server (aiosmtpd): an address
+//! counts once its link is opened by its account; notices go to the
+//! verified address in the account's language; the outbox survives a mail
+//! server that is down, refuses, or is raced by two senders.
+
+mod common;
+
+use common::smtp::{Received, SmtpSink};
+use common::{Backend, Client, PASSWORD, TestApp, new_access_token, spawn_with};
+
+async fn spawn_with_mail(backend: Backend) -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    let app = spawn_with(backend, |config| config.smtp_url = Some(url)).await;
+    (app, sink)
+}
+
+/// Runs the sender once, as each process's background task does: answers
+/// how many mails went out.
+async fn send(app: &TestApp) -> usize {
+    app::server::mail::sender::send_due(&app.state).await
+}
+
+/// Add / Change: the password pop-up, then the address.
+async fn ask_for(client: &mut Client, address: &str) -> common::Reply {
+    client
+        .call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    client
+        .call("request_email_change", &[("email", address)])
+        .await
+}
+
+/// A server function's refusal: its status and its kind.
+fn refused(reply: &common::Reply, status: u16, kind: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.json()["error"], kind, "{}", reply.body);
+}
+
+fn link_of(app: &TestApp, mail: &Received) -> String {
+    let prefix = format!("{}/verify-email/", app.config.public_url);
+    mail.link(&prefix)
+        .unwrap_or_else(|| panic!("no confirmation link in {:?}", mail.text))
+}
+
+fn token_of(link: &str) -> &str {
+    link.rsplit('/').next().unwrap()
+}
+
+/// A new account `login` whose verified address is `address`.
+async fn with_address(app: &TestApp, sink: &SmtpSink, login: &str, address: &str) -> Client {
+    let mut client = app.signed_up(login, PASSWORD).await;
+    assert_eq!(ask_for(&mut client, address).await.status, 200);
+    assert_eq!(send(app).await, 1);
+    let mail = sink.received().pop().unwrap();
+    let link = link_of(app, &mail);
+    let confirmed = client
+        .call("confirm_email", &[("token", token_of(&link))])
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    client
+}
+
+async fn an_address_counts_once_its_link_is_opened(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = app.signed_up("ana", PASSWORD).await;
+    // The password pop-up comes first.
+    let unconfirmed = ana
+        .call("request_email_change", &[("email", "ana@example.org")])
+        .await;
+    refused(&unconfirmed, 403, "reauth_required");
+    assert_eq!(ask_for(&mut ana, "ana@example.org").await.status, 200);
+    assert_eq!(send(&app).await, 1);
+    let received = sink.received();
+    let mail = &received[0];
+    assert_eq!(mail.to, ["ana@example.org"]);
+    assert_eq!(mail.subject, "Twofold: confirm your email address");
+    let link = link_of(&app, mail);
+    assert!(
+        mail.html.contains(&format!("href=\"{link}\"")),
+        "{}",
+        mail.html
+    );
+    // Sent: the link is no longer in the outbox, sealed or not.
+    let kept = "SELECT COUNT(*) FROM mail_outbox WHERE sealed_link IS NOT NULL";
+    assert_eq!(app.number(kept).await, 0);
+
+    // Until the link is opened the address is not in use: a notice mails
+    // nobody.
+    new_access_token(&mut ana).await;
+    assert_eq!(send(&app).await, 0);
+
+    let confirmed = ana
+        .call("confirm_email", &[("token", token_of(&link))])
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(confirmed.json(), "ana@example.org");
+    let again = ana
+        .call("confirm_email", &[("token", token_of(&link))])
+        .await;
+    refused(&again, 410, "email_link_used");
+    let changed = "SELECT COUNT(*) FROM security_events WHERE kind = 'email_changed'";
+    assert_eq!(app.number(changed).await, 1);
+
+    // Now a notice goes there, saying when, from where and what to do.
+    new_access_token(&mut ana).await;
+    assert_eq!(send(&app).await, 1);
+    let notice = sink.received().pop().unwrap();
+    assert_eq!(notice.to, ["ana@example.org"]);
+    assert_eq!(notice.subject, "Twofold: Personal access token created");
+    assert!(notice.text.contains("Hello ana,"), "{}", notice.text);
+    assert!(
+        notice.text.contains("Address: 127.0.0.1"),
+        "{}",
+        notice.text
+    );
+    assert!(
+        notice.text.contains("If this was not you"),
+        "{}",
+        notice.text
+    );
+    // Each mail once.
+    assert_eq!(send(&app).await, 0);
+    assert_eq!(sink.received().len(), 2);
+}
+
+async fn a_change_tells_the_address_in_use(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    assert_eq!(ask_for(&mut ana, "first@new.example").await.status, 200);
+    assert_eq!(ask_for(&mut ana, "ana@new.example").await.status, 200);
+    assert_eq!(send(&app).await, 4);
+    let received = sink.received();
+    let to = |address: &str| {
+        received
+            .iter()
+            .filter(|mail| mail.to == [address])
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // The address in use is told of each request, with the new address
+    // partly hidden.
+    let told = to("ana@example.org");
+    assert_eq!(told.len(), 3, "the first confirmation and two warnings");
+    let warning = &told[2];
+    assert_eq!(
+        warning.subject,
+        "Twofold: your email address is being changed"
+    );
+    assert!(
+        warning.text.contains("a***@new.example"),
+        "{}",
+        warning.text
+    );
+    assert!(
+        !warning.text.contains("ana@new.example"),
+        "{}",
+        warning.text
+    );
+    assert!(
+        !warning.text.contains("/verify-email/"),
+        "no link to the old address"
+    );
+    // The newer request replaced the older: its link names nothing now.
+    let first = link_of(&app, &to("first@new.example")[0]);
+    let replaced = ana
+        .call("confirm_email", &[("token", token_of(&first))])
+        .await;
+    refused(&replaced, 404, "email_link_invalid");
+
+    let latest = link_of(&app, &to("ana@new.example")[0]);
+    let confirmed = ana
+        .call("confirm_email", &[("token", token_of(&latest))])
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(send(&app).await, 1);
+    let changed = sink.received().pop().unwrap();
+    assert_eq!(changed.to, ["ana@example.org"], "the old address is told");
+    assert_eq!(changed.subject, "Twofold: your email address was changed");
+
+    // From now on only the new address hears of the account.
+    new_access_token(&mut ana).await;
+    assert_eq!(send(&app).await, 1);
+    assert_eq!(sink.received().pop().unwrap().to, ["ana@new.example"]);
+}
+
+async fn bad_addresses_and_links_are_refused_and_change_nothing(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    let mut bo = app.signed_up("bob", PASSWORD).await;
+    let waiting = "SELECT COUNT(*) FROM email_verifications WHERE used_at IS NULL";
+    let too_long = format!("{}@example.org", "a".repeat(250));
+    for bad in [
+        "",
+        "ana",
+        "ana@",
+        "ana@example.org\r\nBcc: x@example.org",
+        &too_long,
+    ] {
+        let answer = ask_for(&mut bo, bad).await;
+        refused(&answer, 400, "validation");
+        assert_eq!(answer.json()["reason"], "email_address", "{bad:?}");
+    }
+    let unchanged = ask_for(&mut ana, "ANA@example.org").await;
+    assert_eq!(unchanged.json()["reason"], "email_unchanged");
+    let taken = ask_for(&mut bo, "Ana@Example.org").await;
+    refused(&taken, 409, "email_taken");
+    assert_eq!(app.number(waiting).await, 0, "nothing stored");
+    assert_eq!(send(&app).await, 0, "nothing sent");
+
+    // A link opened by another account, or too late.
+    assert_eq!(ask_for(&mut ana, "ana@new.example").await.status, 200);
+    assert_eq!(send(&app).await, 2);
+    let mail = sink
+        .received()
+        .into_iter()
+        .find(|mail| mail.to == ["ana@new.example"])
+        .unwrap();
+    let token = token_of(&link_of(&app, &mail)).to_owned();
+    let other = bo.call("confirm_email", &[("token", &token)]).await;
+    refused(&other, 403, "email_link_other_account");
+    let signed_out = app
+        .client()
+        .call("confirm_email", &[("token", &token)])
+        .await;
+    refused(&signed_out, 401, "unauthorized");
+    for mangled in ["", "abc", &token[1..]] {
+        let answer = ana.call("confirm_email", &[("token", mangled)]).await;
+        refused(&answer, 404, "email_link_invalid");
+    }
+    app.state
+        .clock
+        .advance(app::server::email_address::LINK_SECONDS);
+    // A day on, the session has ended too: signed in again, still too late.
+    let mut ana = app.password_step("ana").await;
+    let late = ana.call("confirm_email", &[("token", &token)]).await;
+    refused(&late, 410, "email_link_expired");
+    let address = "SELECT COUNT(*) FROM accounts WHERE email = 'ana@example.org'";
+    assert_eq!(app.number(address).await, 1, "the address in use stays");
+}
+
+async fn mail_is_written_in_the_accounts_language(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut sari = app.signed_up("sari", PASSWORD).await;
+    sari.call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    let asked = sari
+        .send(
+            reqwest::Client::new()
+                .post(app.url("/api/request_email_change"))
+                .header("accept", "application/json")
+                .header("cookie", "twofold_lang=id")
+                .form(&[("email", "sari@example.org")]),
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert_eq!(send(&app).await, 1);
+    let mail = sink.received().pop().unwrap();
+    assert_eq!(mail.subject, "Twofold: konfirmasi alamat email Anda");
+    let link = link_of(&app, &mail);
+    let confirmed = sari
+        .call("confirm_email", &[("token", token_of(&link))])
+        .await;
+    assert_eq!(confirmed.status, 200);
+    // A later notice, asked for in English, is still in her language.
+    new_access_token(&mut sari).await;
+    assert_eq!(send(&app).await, 1);
+    let notice = sink.received().pop().unwrap();
+    assert!(notice.text.contains("Halo sari,"), "{}", notice.text);
+    assert!(notice.html.contains("Halo sari,"), "{}", notice.html);
+}
+
+async fn a_mail_server_down_and_back_gets_each_mail_once(backend: Backend) {
+    let (app, mut sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    sink.stop();
+    new_access_token(&mut ana).await;
+    assert_eq!(send(&app).await, 0, "the server is down");
+    let error = "SELECT COUNT(*) FROM mail_outbox WHERE last_error IS NOT NULL AND sent_at IS NULL";
+    assert_eq!(app.number(error).await, 1, "kept, with why");
+    // Not due again until its pause is over.
+    sink.start_again();
+    assert_eq!(send(&app).await, 0);
+    app.state
+        .clock
+        .advance(app::server::mail::sender::backoff(1));
+    assert_eq!(send(&app).await, 1);
+    assert_eq!(send(&app).await, 0);
+    let tokens = sink
+        .received()
+        .iter()
+        .filter(|mail| mail.subject.contains("access token"))
+        .count();
+    assert_eq!(tokens, 1);
+}
+
+async fn a_refused_mail_is_given_up_and_recorded(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = app.signed_up("ana", PASSWORD).await;
+    assert_eq!(ask_for(&mut ana, "ana@refused.example").await.status, 200);
+    assert_eq!(send(&app).await, 0);
+    let failed = "SELECT COUNT(*) FROM mail_outbox WHERE failed_at IS NOT NULL";
+    assert_eq!(app.number(failed).await, 1, "a 550 is not tried again");
+    let recorded = "SELECT COUNT(*) FROM security_events WHERE kind = 'mail_not_delivered'";
+    assert_eq!(app.number(recorded).await, 1);
+    assert!(sink.received().is_empty());
+
+    // A server that stays down for a day is given up on too.
+    let (app, mut sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    sink.stop();
+    new_access_token(&mut ana).await;
+    for _ in 0..40 {
+        send(&app).await;
+        app.state.clock.advance(60 * 60);
+    }
+    assert_eq!(app.number(failed).await, 1);
+    assert_eq!(app.number(recorded).await, 1);
+}
+
+/// The notices of changes to the factors, in the order they happened:
+/// each subject is the activity's own words for the event.
+async fn each_change_to_a_factor_is_told(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    let enabled = app.enable_two_factor(&mut ana).await;
+    for function in [
+        "view_recovery_codes",
+        "regenerate_recovery_codes",
+        "disable_two_factor",
+    ] {
+        // Each change ends the password confirmation that allowed it.
+        ana.call("confirm_password", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(ana.status_of(function, &[]).await, 200, "{function}");
+    }
+    send(&app).await;
+    let subjects: Vec<String> = sink
+        .received()
+        .into_iter()
+        .skip(1)
+        .map(|mail| mail.subject)
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "Twofold: Two-factor authentication enabled",
+            "Twofold: Recovery codes viewed",
+            "Twofold: New recovery codes generated",
+            "Twofold: Two-factor authentication disabled",
+        ]
+    );
+    // No code or recovery code is ever in a mail.
+    for mail in sink.received() {
+        for code in &enabled.codes {
+            assert!(!mail.raw.contains(code.as_str()), "{}", mail.subject);
+        }
+        assert!(!mail.raw.contains(&enabled.key), "{}", mail.subject);
+    }
+}
+
+/// A sign-in from a browser that never signed in to the account is told
+/// of; one that has is not.
+async fn a_new_browser_is_told_once(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    let cookie = ana.browser_cookie.clone();
+    let mut fresh = app.password_step("ana").await;
+    assert_eq!(send(&app).await, 1);
+    let mail = sink.received().pop().unwrap();
+    assert_eq!(mail.subject, "Twofold: a sign-in from a new browser");
+    assert!(mail.text.contains("Browser: "), "{}", mail.text);
+    // The same browser again, and the sign-up's browser: nothing new.
+    fresh.call("sign_out", &[]).await;
+    let _again = fresh.password_step("ana").await;
+    let mut known = app.client();
+    known.browser_cookie = cookie;
+    let _known = known.password_step("ana").await;
+    assert_eq!(send(&app).await, 0);
+}
+
+/// Two processes on one database (each its own pool and sender) racing
+/// for the same mails: each goes out once.
+async fn two_senders_send_each_mail_once(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let other = server::build(&app.config)
+        .await
+        .expect("a second process")
+        .state;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    for _ in 0..6 {
+        new_access_token(&mut ana).await;
+    }
+    let sender = app::server::mail::sender::send_due;
+    let (one, two) = tokio::join!(sender(&app.state), sender(&other));
+    assert_eq!(one + two, 6);
+    let ids: std::collections::HashSet<String> = sink
+        .received()
+        .into_iter()
+        .map(|mail| mail.message_id)
+        .collect();
+    assert_eq!(ids.len(), 7, "the confirmation and six notices, each once");
+}
+
+on_both_backends!(
+    each_change_to_a_factor_is_told,
+    a_new_browser_is_told_once,
+    two_senders_send_each_mail_once,
+    an_address_counts_once_its_link_is_opened,
+    a_change_tells_the_address_in_use,
+    bad_addresses_and_links_are_refused_and_change_nothing,
+    mail_is_written_in_the_accounts_language,
+    a_mail_server_down_and_back_gets_each_mail_once,
+    a_refused_mail_is_given_up_and_recorded,
+);
