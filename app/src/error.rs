@@ -137,10 +137,14 @@ pub enum Reason {
     EmailAddress,
     /// The address is already the account's.
     EmailUnchanged,
+    /// "Forgot your password?" needs a login or an address.
+    LoginOrEmail,
+    /// The operator requires an email address at sign-up.
+    EmailRequired,
 }
 
 impl Reason {
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 24] = [
         Self::LoginLength,
         Self::LoginCharacters,
         Self::LoginEmpty,
@@ -163,6 +167,8 @@ impl Reason {
         Self::MethodName,
         Self::EmailAddress,
         Self::EmailUnchanged,
+        Self::LoginOrEmail,
+        Self::EmailRequired,
     ];
 
     /// The name on the wire and in `validation.<name>`.
@@ -190,6 +196,8 @@ impl Reason {
             Self::MethodName => "method_name",
             Self::EmailAddress => "email_address",
             Self::EmailUnchanged => "email_unchanged",
+            Self::LoginOrEmail => "login_or_email",
+            Self::EmailRequired => "email_required",
         }
     }
 

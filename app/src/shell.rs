@@ -6,7 +6,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    DashboardPage, LoginPage, NotFoundPage, ResetPage, SecondFactorPage, SignupPage,
+    DashboardPage, EmailConfirmedPage, ForgotPage, LoginPage, NotFoundPage, ResetPage,
+    SecondFactorPage, SignupPage, VerifyEmailPage,
 };
 
 /// The HTML document around the app, rendered on the server in the
@@ -54,8 +55,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
+                <Route path=path!("/forgot") view=ForgotPage />
                 <Route path=path!("/login/verify") view=SecondFactorPage ssr=SsrMode::Async />
                 <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/email-confirmed") view=EmailConfirmedPage />
             </Routes>
         </Router>
     }

@@ -48,6 +48,13 @@ pub struct AccountView {
     /// Security keys and passkeys are on (the public URL can be a WebAuthn
     /// relying party).
     pub webauthn: bool,
+    /// The verified email address, where notices go.
+    pub email: Option<String>,
+    /// An address waiting for its confirmation link to be opened.
+    pub email_waiting: Option<String>,
+    /// Whether the informational notices (new browser, token created) are
+    /// mailed.
+    pub mail_informational: bool,
 }
 
 /// Which way the phone's clock looks off, from the time step its code
@@ -205,10 +212,12 @@ pub enum SecurityEventKind {
     MailNotDelivered,
     /// The account's email address was set or changed (its link opened).
     EmailChanged,
+    /// "Forgot your password?" mailed a reset link to the account.
+    PasswordResetMailed,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 34] = [
         Self::SignedInWithPassword,
         Self::SignedInWithCode,
         Self::SignedInWithRecoveryCode,
@@ -242,6 +251,7 @@ impl SecurityEventKind {
         Self::SecurityKeyCounterWentBack,
         Self::MailNotDelivered,
         Self::EmailChanged,
+        Self::PasswordResetMailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -279,6 +289,7 @@ impl SecurityEventKind {
             Self::SecurityKeyCounterWentBack => "security_key_counter_went_back",
             Self::MailNotDelivered => "mail_not_delivered",
             Self::EmailChanged => "email_changed",
+            Self::PasswordResetMailed => "password_reset_mailed",
         }
     }
 

@@ -81,6 +81,8 @@ for (const scheme of SCHEMES) {
       await step('sign-in-error');
       await open(page, '/nowhere');
       await step('not-found');
+      await open(page, '/forgot');
+      await step('forgot-password');
 
       await signUp(page, login);
       await step('dashboard');
@@ -108,6 +110,21 @@ for (const scheme of SCHEMES) {
       await expect(page.getByRole('dialog', { name: 'Delete your account?' })).toBeVisible();
       await step('delete-account');
       await page.keyboard.press('Escape');
+      await account.getByRole('region', { name: 'Email address' }).getByRole('button', { name: 'Add', exact: true }).click();
+      await confirmPassword(page);
+      const email = page.getByRole('dialog', { name: 'Email address' });
+      await email.getByLabel('Email address').fill('nobody@');
+      await email.getByRole('button', { name: 'Send link' }).click();
+      await expect(email.getByRole('alert')).not.toBeEmpty();
+      await step('email-address-error');
+      await email.getByLabel('Email address').fill(`${login}@example.org`);
+      await email.getByRole('button', { name: 'Send link' }).click();
+      await expect(email).toBeHidden();
+      await step('email-address-waiting');
+      await open(page, '/verify-email/not-a-token');
+      await expect(page.getByRole('alert')).not.toBeEmpty();
+      await step('verify-email-invalid');
+      await open(page, '/');
 
       account = await accountTab(page);
       await account.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();

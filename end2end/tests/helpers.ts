@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { simpleParser } from 'mailparser';
 import { expect, Locator, Page, test, TestInfo } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
@@ -149,4 +150,43 @@ export async function startSetUp(page: Page): Promise<{ wizard: Locator; secret:
   await expect(wizard.getByRole('img', { name: /QR code/ })).toBeVisible();
   const secret = (await wizard.locator('#manual-key').innerText()).replace(/\s/g, '');
   return { wizard, secret };
+}
+
+/** A mail the server under test wrote, as a mail program reads it. */
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * The newest mail to `address` whose subject contains `subject`, once the
+ * server's sender has written it. The suite's servers have no SMTP
+ * server: they write each message into `--mail-dir`, by default `mail`
+ * in their data directory, the quick start's way.
+ */
+export async function mailTo(testInfo: TestInfo, address: string, subject: string): Promise<Mail> {
+  const dir = join(testInfo.project.name.endsWith('postgres') ? '.tmp/postgres' : '.tmp/sqlite', 'mail');
+  let found: Mail | undefined;
+  await expect.poll(async () => {
+    const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.eml')) : [];
+    const mails = await Promise.all(files.map(async (name) => {
+      const parsed = await simpleParser(readFileSync(join(dir, name)));
+      const to = Array.isArray(parsed.to) ? parsed.to.map((t) => t.text).join(', ') : parsed.to?.text ?? '';
+      return { to, subject: parsed.subject ?? '', text: parsed.text ?? '', at: statSync(join(dir, name)).mtimeMs };
+    }));
+    const matching = mails
+      .filter((mail) => mail.to.includes(address) && mail.subject.includes(subject))
+      .sort((a, b) => b.at - a.at);
+    found = matching[0];
+    return found !== undefined;
+  }, { message: `a mail to ${address} about "${subject}"`, timeout: 15_000 }).toBe(true);
+  return found!;
+}
+
+/** The path of the first link in `mail` to `path` (`/reset/`, `/verify-email/`). */
+export function linkIn(mail: Mail, path: string): string {
+  const link = mail.text.match(new RegExp(`https?://\\S+${path}\\S+`));
+  expect(link, `a ${path} link in ${mail.text}`).not.toBeNull();
+  return new URL(link![0]).pathname;
 }

@@ -118,6 +118,11 @@ pub struct Config {
           value_parser = parse_public_url, global = true)]
     pub public_url: String,
 
+    /// Sign-up asks for an email address and refuses to go on without
+    /// one (without this, the address is optional).
+    #[arg(long, env = "TWOFOLD_REQUIRE_EMAIL", default_value_t = false)]
+    pub require_email: bool,
+
     /// The SMTP server Twofold's mail goes through, as lettre reads it:
     /// `smtps://user:pass@mail.example.org` (TLS, port 465),
     /// `smtp://user:pass@mail.example.org:587?tls=required` (STARTTLS),

@@ -129,6 +129,7 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
             session_max_seconds: config.session_max_days * 24 * 60 * 60,
             sign_up_open: config.signup == config::SignUp::Open,
             public_url: config.public_url.clone(),
+            require_email: config.require_email,
         },
         webauthn: relying_party(config),
         mailer: mailer(config).map_err(StartupError::Storage)?,

@@ -403,6 +403,7 @@ async fn two_senders_send_each_mail_once(backend: Backend) {
 }
 
 on_both_backends!(
+    a_killed_process_mails_after_restart_once,
     each_change_to_a_factor_is_told,
     a_new_browser_is_told_once,
     two_senders_send_each_mail_once,
@@ -413,3 +414,68 @@ on_both_backends!(
     a_mail_server_down_and_back_gets_each_mail_once,
     a_refused_mail_is_given_up_and_recorded,
 );
+
+/// The real binary killed right after a change committed, while the mail
+/// server was down: the process started again sends the change's mail,
+/// once.
+async fn a_killed_process_mails_after_restart_once(backend: Backend) {
+    use common::process::{Process, free_port};
+
+    let data_dir = tempfile::tempdir().unwrap();
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(common::fresh_postgres_database().await),
+    };
+    let database_url = database.as_ref().map(|d| d.url.as_str());
+    let mut sink = SmtpSink::start();
+    sink.stop();
+    let port = free_port();
+    let smtp_url = sink.url();
+    let launch = |port| {
+        let mut command = Process::command(port, data_dir.path(), database_url);
+        command.args(["--smtp-url", &smtp_url]);
+        Process::launch(port, command)
+    };
+    let mut server = launch(port).await;
+    let form = [
+        ("login", "ana"),
+        ("password", PASSWORD),
+        ("email", "ana@example.org"),
+    ];
+    let signed_up = server.client().call("sign_up", &form).await;
+    assert_eq!(signed_up.status, 200, "{}", signed_up.body);
+    server.kill();
+
+    let url = database_url.map_or_else(
+        || app::server::db::sqlite_url_in(data_dir.path()).unwrap(),
+        str::to_owned,
+    );
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let unsent = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL";
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(unsent).await, 1, "the mail outlived its process");
+    // As if its pause were over (the binary runs on the system's clock).
+    sqlx::query("UPDATE mail_outbox SET due_at = 0, claimed_until = NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    sink.start_again();
+    let _server = launch(port).await;
+    let received = sink.wait_for(1).await;
+    assert_eq!(received[0].to, ["ana@example.org"]);
+    assert_eq!(received[0].subject, "Twofold: confirm your email address");
+    // Twice the sender's interval later: still once.
+    tokio::time::sleep(2 * app::server::mail::sender::POLL).await;
+    assert_eq!(sink.received().len(), 1);
+    assert_eq!(count(unsent).await, 0);
+}

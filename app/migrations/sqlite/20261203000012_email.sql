@@ -52,3 +52,20 @@ CREATE TABLE mail_outbox (
 CREATE INDEX mail_outbox_due ON mail_outbox (due_at) WHERE sent_at IS NULL AND failed_at IS NULL;
 CREATE INDEX mail_outbox_by_account ON mail_outbox (account_id) WHERE account_id IS NOT NULL;
 CREATE INDEX mail_outbox_done ON mail_outbox (created_at) WHERE sent_at IS NOT NULL OR failed_at IS NOT NULL;
+
+-- "Forgot your password?" requests, by where each came from (an IPv4
+-- address or an IPv6 /64), to bound how many one source makes. Each is
+-- looked up after it is answered (so the answer's time says nothing of
+-- whether the account exists): `looked_up_at` is set then, and
+-- `account_id` when a reset link was mailed to that account, to bound how
+-- many one account gets.
+CREATE TABLE reset_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    account_id BIGINT REFERENCES accounts (id) ON DELETE CASCADE,
+    at BIGINT NOT NULL,
+    looked_up_at BIGINT
+);
+CREATE INDEX reset_requests_by_source ON reset_requests (source, at);
+CREATE INDEX reset_requests_by_account ON reset_requests (account_id, at)
+    WHERE account_id IS NOT NULL;

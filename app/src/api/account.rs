@@ -8,7 +8,7 @@ use crate::types::AccountView;
 /// The signed-in account, or `Unauthorized`.
 #[server(endpoint = "current_account", protocol = crate::api::Rpc)]
 pub async fn current_account() -> Result<AccountView, AppError> {
-    use crate::server::{tokens, two_factor};
+    use crate::server::{email_address, tokens, two_factor};
 
     let crate::server::caller::Caller {
         state,
@@ -18,6 +18,7 @@ pub async fn current_account() -> Result<AccountView, AppError> {
     } = super::signed_in().await?;
     let status = two_factor::status(&state, account.id).await?;
     let active_tokens = tokens::active_names(&state, account.id).await?;
+    let mail = email_address::status(&state, account.id).await?;
     let now = state.clock.now();
     Ok(AccountView {
         login: account.login,
@@ -30,6 +31,9 @@ pub async fn current_account() -> Result<AccountView, AppError> {
         failed_sign_ins: session.take_failed_sign_ins().await?,
         active_tokens,
         webauthn: state.webauthn.is_some(),
+        email: mail.email,
+        email_waiting: mail.waiting,
+        mail_informational: mail.informational,
     })
 }
 

@@ -5,16 +5,27 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::types::Secret;
 
-/// Creates an account and signs it in.
+/// Creates an account and signs it in; an email address given is sent its
+/// confirmation link.
 #[server(endpoint = "sign_up", output = crate::api::Json)]
-pub async fn sign_up(login: String, password: Secret) -> Result<(), AppError> {
+pub async fn sign_up(
+    login: String,
+    password: Secret,
+    #[server(default)] email: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::events::RequestMeta;
     use crate::server::{AppState, session, sign_in};
 
     let state = AppState::from_context();
     let session = session::from_request().await?;
     let meta = RequestMeta::from_context();
-    sign_in::sign_up(&state, &session, &login, password.into_inner(), &meta).await?;
+    let form = sign_in::SignUp {
+        login: &login,
+        password: password.into_inner(),
+        email: email.as_deref(),
+        lang: crate::i18n::request_lang(),
+    };
+    sign_in::sign_up(&state, &session, form, &meta).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The password: Change Password in Settings, and setting one through an
-//! operator's reset link (`/reset/<token>`).
+//! The password: Change Password in Settings, "Forgot your password?",
+//! and setting one through a reset link (`/reset/<token>`), mailed or the
+//! operator's.
 
 use leptos::prelude::*;
 
@@ -61,5 +62,20 @@ pub async fn reset_password(
     )
     .await?;
     leptos_axum::redirect(crate::pages::LoginNotice::PasswordSet.path());
+    Ok(())
+}
+
+/// "Forgot your password?" (a plain form): a reset link goes to the
+/// verified address of the account `who` names, if any; the answer is the
+/// same either way.
+#[server(endpoint = "request_password_reset", output = crate::api::Json)]
+pub async fn request_password_reset(who: String) -> Result<(), AppError> {
+    use crate::server::events::RequestMeta;
+    use crate::server::{AppState, password_reset};
+
+    let state = AppState::from_context();
+    let meta = RequestMeta::from_context();
+    password_reset::request_by_mail(&state, &who, &meta).await?;
+    leptos_axum::redirect(crate::pages::FORGOT_SENT);
     Ok(())
 }

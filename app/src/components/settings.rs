@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::browser::webauthn_supported;
 use super::{
     AccessTokensTab, ChangePasswordDialog, ConfirmDialog, ConfirmPasswordDialog,
-    DeleteAccountDialog, FormError, LoadedAccount, MethodsPanel, RecoveryCodesDialog,
+    DeleteAccountDialog, EmailPanel, FormError, LoadedAccount, MethodsPanel, RecoveryCodesDialog,
     SecurityActivity, SecurityKeyDialog, SessionsTab, SetupWizard, TokenDoors, UnlockedStatus,
 };
 use crate::api::action;
@@ -176,6 +176,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
         {move || password_changed.get().then(|| view! {
             <p class="notice" role="status">{lang.t("password.changed")}</p>
         })}
+        <EmailPanel account on_change />
         <h3 id="two-factor-title" tabindex="-1">{lang.t("account.two_factor")}</h3>
         <p class="two-factor-status">{status}</p>
         {move || codes_left().map(|text| view! { <p class="codes-left">{text}</p> })}

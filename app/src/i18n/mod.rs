@@ -160,8 +160,12 @@ impl Lang {
     }
 }
 
-/// One language's texts, sent with the island (the `api.*` ones, for JSON
-/// errors only, stay on the server), sorted by key for a binary search in
+/// The texts only the server uses: JSON errors' and mail's.
+#[cfg(feature = "ssr")]
+const SERVER_ONLY: [&str; 2] = ["api.", "mail."];
+
+/// One language's texts, sent with the island (the [`SERVER_ONLY`] ones
+/// stay on the server), sorted by key for a binary search in
 /// the browser (docs/wasm-budget.md#texts-sent-as-a-prop). The server lends
 /// its compiled-in texts; the browser owns what it read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -180,7 +184,7 @@ impl Texts {
             .messages_for_locale(lang.code())
             .unwrap_or_default()
             .into_iter()
-            .filter(|(key, _)| !key.starts_with("api."))
+            .filter(|(key, _)| !SERVER_ONLY.iter().any(|only| key.starts_with(only)))
             .collect();
         // Sorted by key, for the browser's binary search.
         texts.sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -167,6 +167,7 @@ impl SecurityEventKind {
             Self::SecurityKeyCounterWentBack => "events.security_key_counter_went_back",
             Self::MailNotDelivered => "events.mail_not_delivered",
             Self::EmailChanged => "events.email_changed",
+            Self::PasswordResetMailed => "events.password_reset_mailed",
         })
     }
 }

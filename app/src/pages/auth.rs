@@ -9,7 +9,7 @@ use super::{Ceremony, WebAuthnPanel, webauthn_on};
 use crate::api::auth::{SignIn, SignUp};
 use crate::components::{FormError, LanguageSwitcher, invalid};
 use crate::i18n::use_lang;
-use crate::validation::{LOGIN_MAX, LOGIN_MIN, PASSWORD_MAX, PASSWORD_MIN};
+use crate::validation::{EMAIL_MAX, LOGIN_MAX, LOGIN_MIN, PASSWORD_MAX, PASSWORD_MIN};
 
 /// The top bar of the pages before sign-in: the name and the language.
 #[component]
@@ -66,6 +66,17 @@ fn sign_up_open() -> bool {
     true
 }
 
+/// Whether sign-up needs an email address (`--require-email`): the
+/// server's answer, as for [`sign_up_open`].
+fn email_required() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::server::AppState::from_context()
+        .settings
+        .require_email;
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
@@ -101,6 +112,7 @@ pub fn LoginPage() -> impl IntoView {
                     {lang.t("auth.sign_in")}
                 </button>
             </ActionForm>
+            <p><a href="/forgot">{lang.t("auth.forgot")}</a></p>
             {webauthn_on().then(|| view! { <WebAuthnPanel ceremony=Ceremony::PasskeySignIn lang /> })}
             {sign_up_open().then(|| view! {
                 <p>{lang.t("auth.new_here")} " " <a href="/signup">{lang.t("auth.create_account")}</a></p>
@@ -125,6 +137,7 @@ pub fn SignupPage() -> impl IntoView {
     }
     let action = ServerAction::<SignUp>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let required = email_required();
     let login_hint = lang.t_with(
         "auth.login_hint",
         &[
@@ -153,6 +166,14 @@ pub fn SignupPage() -> impl IntoView {
                 <p id="password-hint" class="hint">
                     {lang.t_with("auth.password_hint", &[("min", &PASSWORD_MIN.to_string())])}
                 </p>
+                <label for="email">
+                    {lang.t(if required { "auth.email" } else { "auth.email_optional" })}
+                </label>
+                <input id="email" name="email" type="email" autocomplete="email"
+                    required=required maxlength=EMAIL_MAX
+                    aria-describedby="email-hint sign-up-error"
+                    aria-invalid=invalid(error, "email") />
+                <p id="email-hint" class="hint">{lang.t("auth.email_hint")}</p>
                 <FormError error id="sign-up-error" />
                 <button type="submit" disabled=move || action.pending().get()>
                     {lang.t("auth.sign_up")}

@@ -6,12 +6,13 @@
 
 use std::str::FromStr;
 
+use super::AppState;
 use super::bearer::EmailToken;
 use super::caller::Caller;
 use super::db::Db;
-use super::events;
+use super::events::{self, RequestMeta};
 use super::mail::{Details, Letter, MailKind};
-use super::repo::{self, email_verifications::VerificationRow};
+use super::repo::{self, Conn, email_verifications::VerificationRow};
 use crate::error::{AppError, Reason};
 use crate::i18n::Lang;
 use crate::types::SecurityEventKind;
@@ -45,8 +46,6 @@ pub fn validate_email(text: &str) -> Result<String, AppError> {
 pub async fn request_change(caller: &Caller, address: &str, lang: Lang) -> Result<(), AppError> {
     let (state, _, account, meta) = caller.parts();
     let address = validate_email(address)?;
-    let now = state.clock.now();
-    let token = EmailToken::generate();
     let mut tx = state.db.begin_write().await?;
     let profile = repo::accounts::lock_mail_profile(&mut tx, account.id)
         .await?
@@ -55,43 +54,17 @@ pub async fn request_change(caller: &Caller, address: &str, lang: Lang) -> Resul
     if current.is_some_and(|current| current.eq_ignore_ascii_case(&address)) {
         return Err(AppError::validation("email", Reason::EmailUnchanged));
     }
-    if repo::accounts::id_by_email(&mut *tx, &address)
-        .await?
-        .is_some_and(|owner| owner != account.id)
-    {
-        return Err(AppError::EmailTaken);
-    }
-    repo::accounts::set_language(&mut tx, account.id, lang.code()).await?;
-    repo::email_verifications::replace(
-        &mut tx,
-        account.id,
-        &token.hash(),
-        &address,
-        now,
-        now + LINK_SECONDS,
-    )
-    .await?;
-    let details = Details {
-        login: profile.login.clone(),
-        at: now,
-        ip: meta.ip.map(|ip| ip.to_canonical().to_string()),
-        user_agent: meta.user_agent.clone(),
-        address: None,
-    };
-    let link = format!("{}{LINK_PATH}{}", state.settings.public_url, token.as_str());
-    let confirm = Letter {
+    let link = Link {
         account_id: account.id,
-        recipient: &address,
-        language: lang.code(),
-        kind: MailKind::VerifyAddress,
-        details: &details,
-        link: Some(&link),
+        login: &profile.login,
+        address: &address,
+        lang,
     };
-    confirm.enqueue(&mut tx, Some(&state.vault), now).await?;
+    link.send(&mut tx, state, meta).await?;
     if let Some(current) = current {
         let details = Details {
             address: Some(address.clone()),
-            ..details
+            ..Details::of(&profile.login, meta, state.clock.now())
         };
         let warning = Letter {
             account_id: account.id,
@@ -101,11 +74,112 @@ pub async fn request_change(caller: &Caller, address: &str, lang: Lang) -> Resul
             details: &details,
             link: None,
         };
-        warning.enqueue(&mut tx, None, now).await?;
+        warning.enqueue(&mut tx, None, state.clock.now()).await?;
     }
     tx.commit().await?;
     tracing::info!(account_id = account.id, "email address confirmation sent");
     Ok(())
+}
+
+/// Refuses `address` if another account than `account_id` (or any, for a
+/// sign-up) has it.
+pub async fn ensure_free(
+    conn: &mut Conn,
+    address: &str,
+    account_id: Option<i64>,
+) -> Result<(), AppError> {
+    match repo::accounts::id_by_email(&mut *conn, address).await? {
+        Some(owner) if Some(owner) != account_id => Err(AppError::EmailTaken),
+        _ => Ok(()),
+    }
+}
+
+/// A confirmation link to send: for whom, to where, in which language.
+pub struct Link<'a> {
+    pub account_id: i64,
+    pub login: &'a str,
+    /// Validated ([`validate_email`]).
+    pub address: &'a str,
+    pub lang: Lang,
+}
+
+impl Link<'_> {
+    /// Writes the link (replacing a waiting one) and its mail, on `conn`'s
+    /// transaction, after checking that no other account has the address.
+    pub async fn send(
+        &self,
+        conn: &mut Conn,
+        state: &AppState,
+        meta: &RequestMeta,
+    ) -> Result<(), AppError> {
+        ensure_free(conn, self.address, Some(self.account_id)).await?;
+        let now = state.clock.now();
+        let token = EmailToken::generate();
+        repo::accounts::set_language(conn, self.account_id, self.lang.code()).await?;
+        repo::email_verifications::replace(
+            conn,
+            self.account_id,
+            &token.hash(),
+            self.address,
+            now,
+            now + LINK_SECONDS,
+        )
+        .await?;
+        let link = format!("{}{LINK_PATH}{}", state.settings.public_url, token.as_str());
+        let details = Details::of(self.login, meta, now);
+        let confirm = Letter {
+            account_id: self.account_id,
+            recipient: self.address,
+            language: self.lang.code(),
+            kind: MailKind::VerifyAddress,
+            details: &details,
+            link: Some(&link),
+        };
+        confirm.enqueue(conn, Some(&state.vault), now).await
+    }
+}
+
+/// The account's address as Settings shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The verified address in use.
+    pub email: Option<String>,
+    /// An address whose link was sent and is still good.
+    pub waiting: Option<String>,
+    /// Whether informational notices are wanted.
+    pub informational: bool,
+}
+
+pub async fn status(state: &AppState, account_id: i64) -> Result<Status, AppError> {
+    let pool = &state.db.pool;
+    let profile = repo::accounts::mail_profile(pool, account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let waiting = repo::email_verifications::waiting(pool, account_id, state.clock.now()).await?;
+    Ok(Status {
+        email: profile.email,
+        waiting,
+        informational: profile.informational,
+    })
+}
+
+/// Turns the informational notices (a new browser, a token created) on
+/// or off; the notices of changes to the factors always go out.
+pub async fn set_informational(caller: &Caller, wanted: bool) -> Result<(), AppError> {
+    let (state, _, account, _) = caller.parts();
+    let mut tx = state.db.begin_write().await?;
+    repo::accounts::set_mail_informational(&mut tx, account.id, wanted).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether the signed-in caller may open the link `token`: the address
+/// it would confirm, or why not.
+pub async fn check(caller: &Caller, token: &str) -> Result<String, AppError> {
+    let (state, _, account, _) = caller.parts();
+    let token = EmailToken::parse(token).ok_or(AppError::EmailLinkInvalid)?;
+    let row = repo::email_verifications::find(&state.db.pool, &token.hash()).await?;
+    Ok(judge(row, account.id, state.clock.now())?.email)
 }
 
 /// Opens a confirmation link for the signed-in caller: the address it
@@ -121,12 +195,7 @@ pub async fn confirm(caller: &Caller, token: &str) -> Result<String, AppError> {
         .ok_or(AppError::Unauthorized)?;
     let row = repo::email_verifications::find(&mut *tx, &token.hash()).await?;
     let row = judge(row, account.id, now)?;
-    if repo::accounts::id_by_email(&mut *tx, &row.email)
-        .await?
-        .is_some_and(|owner| owner != account.id)
-    {
-        return Err(AppError::EmailTaken);
-    }
+    ensure_free(&mut tx, &row.email, Some(account.id)).await?;
     if !repo::email_verifications::spend(&mut tx, &token.hash(), now).await? {
         return Err(AppError::EmailLinkUsed);
     }
@@ -135,11 +204,8 @@ pub async fn confirm(caller: &Caller, token: &str) -> Result<String, AppError> {
     events::record(&mut tx, account.id, kind, meta, now).await?;
     if let Some(old) = profile.email.as_deref().filter(|old| *old != row.email) {
         let details = Details {
-            login: profile.login.clone(),
-            at: now,
-            ip: meta.ip.map(|ip| ip.to_canonical().to_string()),
-            user_agent: meta.user_agent.clone(),
             address: Some(row.email.clone()),
+            ..Details::of(&profile.login, meta, now)
         };
         let told = Letter {
             account_id: account.id,

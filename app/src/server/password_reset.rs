@@ -1,21 +1,25 @@
 //! One-time password reset links (`<public url>/reset/<token>`), handed
-//! out by the operator (`server admin reset-link`, `create-account`). A
+//! out by the operator (`server admin reset-link`, `create-account`) or
+//! mailed to the account's verified address ("Forgot your password?"). A
 //! link is valid for an hour and works once; only the SHA-256 of its token
 //! is stored. Setting a password through it ends every session of the
 //! account, forgets its known browsers, clears its password throttles and
 //! is recorded; a second factor, if on, is still asked at the next sign-in.
 
 use super::AppState;
+use super::accounts::login_key;
 use super::bearer::ResetToken;
 use super::db::Db;
 use super::events::{self, RequestMeta};
+use super::mail::{Details, Letter, MailKind};
 use super::password::Lane;
 use super::password_attempts;
 use super::repo::{self, Conn, accounts::PasswordHash};
 use super::strength::validate_strength;
-use crate::error::AppError;
+use super::throttle::Window;
+use crate::error::{AppError, Reason};
 use crate::types::SecurityEventKind;
-use crate::validation::validate_repeated_password;
+use crate::validation::{EMAIL_MAX, validate_repeated_password};
 
 /// How long a reset link works.
 pub const LINK_SECONDS: i64 = 60 * 60;
@@ -31,6 +35,113 @@ pub async fn create_link(
     repo::password_resets::replace(conn, account_id, &token.hash(), now, now + LINK_SECONDS)
         .await?;
     Ok(token)
+}
+
+/// How many reset mails one account gets: 3 an hour (more requests are
+/// answered alike and mail nothing).
+pub const MAILS_PER_ACCOUNT: Window = Window {
+    failures: 3,
+    seconds: 60 * 60,
+};
+
+/// How many "Forgot your password?" requests one source may make: 10 in
+/// 15 minutes (then 429, which says nothing about any account).
+pub const REQUESTS_PER_SOURCE: Window = Window {
+    failures: 10,
+    seconds: 15 * 60,
+};
+
+/// "Forgot your password?": `who` is a login or an email address. The
+/// answer is the same whether or not it names an account, and comes as
+/// soon: the request is recorded (and bounded per source) here, and the
+/// account is looked up afterwards, apart from the answer
+/// ([`mail_link`]). A link goes only to an account's verified address.
+pub async fn request_by_mail(
+    state: &AppState,
+    who: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let who = who.trim();
+    if who.is_empty() || who.len() > EMAIL_MAX {
+        return Err(AppError::validation("who", Reason::LoginOrEmail));
+    }
+    let now = state.clock.now();
+    let source = meta.source();
+    let mut tx = state.db.begin_write().await?;
+    let window = REQUESTS_PER_SOURCE;
+    let since = now - window.seconds;
+    let latest =
+        repo::reset_requests::latest_from(&mut tx, &source, since, window.failures).await?;
+    if let Some(retry_after) = window.retry_after(&latest, now) {
+        return Err(AppError::RateLimited { retry_after });
+    }
+    let request_id = repo::reset_requests::insert(&mut tx, &source, now).await?;
+    tx.commit().await?;
+
+    let (state, who, meta) = (state.clone(), who.to_owned(), meta.clone());
+    tokio::spawn(async move {
+        if let Err(error) = mail_link(&state, request_id, &who, &meta).await {
+            tracing::warn!(?error, request_id, "a reset request was not looked up");
+        }
+    });
+    Ok(())
+}
+
+/// Looks up the request's `who`: the account whose verified address it
+/// is, or else the account whose login it is. If that account has an
+/// address, mails it a new link (within [`MAILS_PER_ACCOUNT`]), in one
+/// transaction with the request marked.
+async fn mail_link(
+    state: &AppState,
+    request_id: i64,
+    who: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let account_id = match repo::accounts::id_by_email(&mut *tx, who).await? {
+        Some(id) => Some(id),
+        None => repo::accounts::id_by_login_key(&mut *tx, &login_key(who)).await?,
+    };
+    let mut mailed = None;
+    if let Some(account_id) = account_id
+        && let Some(profile) = repo::accounts::lock_mail_profile(&mut tx, account_id).await?
+        && let Some(address) = profile.email.as_deref()
+    {
+        let window = MAILS_PER_ACCOUNT;
+        let since = now - window.seconds;
+        let latest =
+            repo::reset_requests::latest_mailed(&mut tx, account_id, since, window.failures)
+                .await?;
+        if window.retry_after(&latest, now).is_some() {
+            tracing::info!(account_id, "reset mail held back: enough sent this hour");
+        } else {
+            let token = create_link(&mut tx, account_id, now).await?;
+            let link = format!("{}/reset/{}", state.settings.public_url, token.as_str());
+            let details = Details::of(&profile.login, meta, now);
+            let letter = Letter {
+                account_id,
+                recipient: address,
+                language: &profile.language,
+                kind: MailKind::ResetPassword,
+                details: &details,
+                link: Some(&link),
+            };
+            letter.enqueue(&mut tx, Some(&state.vault), now).await?;
+            let kind = SecurityEventKind::PasswordResetMailed;
+            events::record(&mut tx, account_id, kind, meta, now).await?;
+            mailed = Some(account_id);
+        }
+    }
+    repo::reset_requests::looked_up(&mut tx, request_id, mailed, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a batch of reset requests made before `before`.
+pub async fn delete_old_requests(db: &Db, before: i64, batch: i64) -> Result<u64, AppError> {
+    let _turn = db.write_turn().await;
+    Ok(repo::reset_requests::delete_old(&db.pool, before, batch).await?)
 }
 
 /// The account a link may still reset, or why it may not.

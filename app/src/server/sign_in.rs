@@ -4,6 +4,7 @@
 
 use super::AppState;
 use super::accounts::{self, Account, PasswordHash};
+use super::email_address;
 use super::events::{self, RequestMeta};
 use super::password::{Lane, Verified};
 use super::password_attempts::{self, Purpose};
@@ -11,7 +12,8 @@ use super::repo::{self, password_failures::Attempt};
 use super::session::Session;
 use super::strength::validate_strength;
 use super::two_factor::{self, second_step};
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
+use crate::i18n::Lang;
 use crate::types::SecurityEventKind;
 use crate::validation::{
     validate_login, validate_new_password, validate_offered_login, validate_offered_password,
@@ -30,20 +32,47 @@ pub enum PasswordStep {
     SecondFactorRequired,
 }
 
-/// Creates an account and signs this session in to it.
+/// What a sign-up form brings.
+pub struct SignUp<'a> {
+    pub login: &'a str,
+    pub password: String,
+    /// Optional unless the operator requires one (`--require-email`); it
+    /// counts once its confirmation link is opened.
+    pub email: Option<&'a str>,
+    /// The language the account's mail is written in.
+    pub lang: Lang,
+}
+
+/// Creates an account and signs this session in to it; an address given
+/// is sent its confirmation link.
 pub async fn sign_up(
     state: &AppState,
     session: &Session,
-    login: &str,
-    password: String,
+    form: SignUp<'_>,
     meta: &RequestMeta,
 ) -> Result<Account, AppError> {
     if !state.settings.sign_up_open {
         return Err(AppError::SignUpClosed);
     }
+    let SignUp {
+        login,
+        password,
+        email,
+        lang,
+    } = form;
     let login = validate_login(login)?;
+    let email = match email.map(str::trim).filter(|email| !email.is_empty()) {
+        Some(email) => Some(email_address::validate_email(email)?),
+        None if state.settings.require_email => {
+            return Err(AppError::validation("email", Reason::EmailRequired));
+        }
+        None => None,
+    };
     validate_new_password(&password)?;
     validate_strength(&password, &[login])?;
+    if let Some(email) = &email {
+        email_address::ensure_free(&mut *state.db.pool.acquire().await?, email, None).await?;
+    }
     let source = meta.source();
     let hashing = state.passwords.admit(Lane::Anonymous { source: &source })?;
     let hash = PasswordHash(hashing.hash(password).await?);
@@ -52,6 +81,17 @@ pub async fn sign_up(
         .ok_or(AppError::LoginTaken)?;
     session.sign_in(&account).await?;
     tracing::info!(account_id = account.id, "account created");
+    if let Some(address) = &email {
+        let link = email_address::Link {
+            account_id: account.id,
+            login: &account.login,
+            address,
+            lang,
+        };
+        let mut tx = state.db.begin_write().await?;
+        link.send(&mut tx, state, meta).await?;
+        tx.commit().await?;
+    }
     Ok(account)
 }
 

@@ -25,6 +25,8 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// Whether people may create their own accounts (`--signup open`).
     pub sign_up_open: bool,
+    /// Whether sign-up needs an email address (`--require-email`).
+    pub require_email: bool,
     /// Where people reach Twofold (`--public-url`): the start of the links
     /// in its mail.
     pub public_url: String,

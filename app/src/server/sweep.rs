@@ -50,6 +50,10 @@ pub async fn run(state: &AppState) {
         password_reset::delete_old(db, now - DAY_SECONDS, BATCH)
     })
     .await;
+    sweep("reset requests a day old", || {
+        password_reset::delete_old_requests(db, now - DAY_SECONDS, BATCH)
+    })
+    .await;
     sweep("email links expired a day ago", || {
         email_address::delete_old(db, now - DAY_SECONDS, BATCH)
     })

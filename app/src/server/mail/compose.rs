@@ -49,6 +49,11 @@ pub fn write(kind: MailKind, lang: Lang, details: &Details, link: Option<&str>) 
             lang.t("mail.verify_lead"),
             lang.t("mail.verify_not_you"),
         ),
+        MailKind::ResetPassword => (
+            lang.t("mail.reset_subject"),
+            lang.t("mail.reset_lead"),
+            lang.t("mail.reset_not_you"),
+        ),
         MailKind::AddressChangeRequested => (
             lang.t("mail.change_requested_subject"),
             lang.t_with("mail.change_requested_lead", &[("address", &other)]),

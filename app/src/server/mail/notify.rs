@@ -24,6 +24,8 @@ pub enum MailKind {
     AddressChanged,
     /// A sign-in from a browser that never signed in to the account before.
     NewBrowser,
+    /// "Forgot your password?": the link that sets a new one.
+    ResetPassword,
 }
 
 impl MailKind {
@@ -35,6 +37,7 @@ impl MailKind {
             Self::AddressChangeRequested => "address_change_requested",
             Self::AddressChanged => "address_changed",
             Self::NewBrowser => "new_browser",
+            Self::ResetPassword => "reset_password",
         }
     }
 
@@ -44,6 +47,7 @@ impl MailKind {
             Self::AddressChangeRequested,
             Self::AddressChanged,
             Self::NewBrowser,
+            Self::ResetPassword,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -107,6 +111,19 @@ pub struct Details {
     pub address: Option<String>,
 }
 
+impl Details {
+    /// For `login`, of a change now from where `meta` says.
+    pub fn of(login: &str, meta: &RequestMeta, now: i64) -> Self {
+        Self {
+            login: login.to_owned(),
+            at: now,
+            ip: meta.ip.map(|ip| ip.to_canonical().to_string()),
+            user_agent: meta.user_agent.clone(),
+            address: None,
+        }
+    }
+}
+
 /// Tells the owner of `account_id` of `kind` at its verified address, in
 /// its language, if it has one and has not turned such notices off.
 pub async fn notify(
@@ -125,13 +142,7 @@ pub async fn notify(
     if kind.is_informational() && !profile.informational {
         return Ok(());
     }
-    let details = Details {
-        login: profile.login.clone(),
-        at: now,
-        ip: meta.ip.map(|ip| ip.to_canonical().to_string()),
-        user_agent: meta.user_agent.clone(),
-        address: None,
-    };
+    let details = Details::of(&profile.login, meta, now);
     let letter = Letter {
         account_id,
         recipient,
@@ -213,6 +224,7 @@ mod tests {
             MailKind::AddressChangeRequested,
             MailKind::AddressChanged,
             MailKind::NewBrowser,
+            MailKind::ResetPassword,
         ];
         let events = SecurityEventKind::ALL.map(MailKind::Event);
         for kind in own.into_iter().chain(events) {

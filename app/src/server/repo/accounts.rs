@@ -313,3 +313,29 @@ pub async fn set_language(conn: &mut Conn, id: i64, language: &str) -> Result<()
         .await?;
     Ok(())
 }
+
+/// The account whose login key is `login_key`.
+pub async fn id_by_login_key<'c>(
+    db: impl Executor<'c, Database = Any>,
+    login_key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE login_key = $1")
+        .bind(login_key)
+        .fetch_optional(db)
+        .await
+}
+
+/// Whether the owner wants the informational notices (new browser, token
+/// created).
+pub async fn set_mail_informational(
+    conn: &mut Conn,
+    id: i64,
+    wanted: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET mail_informational = $1 WHERE id = $2")
+        .bind(i64::from(wanted))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -54,6 +54,23 @@ pub async fn find<'c>(
     .await
 }
 
+/// The address the account's waiting link would confirm, if it is still
+/// good at `now`.
+pub async fn waiting<'c>(
+    db: impl Executor<'c, Database = Any>,
+    account_id: i64,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT email FROM email_verifications
+         WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(account_id)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
 /// Spends the link if it is unused and unexpired at `now`, in one
 /// statement (two requests with one link cannot both spend it).
 pub async fn spend(conn: &mut Conn, token_hash: &[u8], now: i64) -> Result<bool, sqlx::Error> {

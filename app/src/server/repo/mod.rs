@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod password_failures;
 pub mod password_resets;
 pub mod recovery_codes;
+pub mod reset_requests;
 pub mod sessions;
 pub mod two_factor;
 
