@@ -22,7 +22,7 @@ use app::server::dates::rfc3339_of;
 use app::server::events::RequestMeta;
 use app::server::session::Session;
 use app::server::sign_in::{PasswordStep, SecondFactor, password_step, second_factor_step};
-use app::server::{AppState, http_error, tokens, two_factor};
+use app::server::{AppState, email_address, http_error, tokens, two_factor};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -124,6 +124,8 @@ struct AccountReply {
     recovery_codes_left: u32,
     /// The account's second factors, oldest first.
     methods: Vec<MethodReply>,
+    /// The confirmed email address notices go to, if any.
+    email: Option<String>,
 }
 
 /// One of the account's second factors (never its secret).
@@ -300,6 +302,7 @@ async fn get_account(
         (account, status)
     };
     let methods = two_factor::methods::of_account(&state, account.id).await?;
+    let mail = email_address::status(&state, account.id).await?;
     Ok(Json(AccountReply {
         login: account.login,
         two_factor_enabled: status.enabled,
@@ -313,6 +316,7 @@ async fn get_account(
                 last_used_at: method.last_used_at.map(rfc3339_of),
             })
             .collect(),
+        email: mail.email,
     }))
 }
 

@@ -30,6 +30,9 @@ async fn sign_up_signs_in_and_shows_the_account(backend: Backend) {
             "failed_sign_ins": null,
             "active_tokens": [],
             "webauthn": true,
+            "email": null,
+            "email_waiting": null,
+            "mail_informational": true,
         })
     );
 }

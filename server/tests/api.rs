@@ -36,7 +36,7 @@ async fn sign_in_without_two_factor_gives_a_session(backend: Backend) {
     assert_eq!(account.status, 200, "{}", account.body);
     assert_eq!(
         account.json(),
-        json!({"login": "ana", "two_factor_enabled": false, "recovery_codes_left": 0, "methods": []})
+        json!({"login": "ana", "two_factor_enabled": false, "recovery_codes_left": 0, "methods": [], "email": null})
     );
     let out = with_bearer(&app, reqwest::Method::POST, "/api/SignOut", &token).await;
     assert_eq!(out.status, 204);
@@ -75,7 +75,7 @@ async fn sign_in_then_verify_2fa_code(backend: Backend) {
     let (account, methods) = split_methods(account.json());
     assert_eq!(
         account,
-        json!({"login": "bea", "two_factor_enabled": true, "recovery_codes_left": 10})
+        json!({"login": "bea", "two_factor_enabled": true, "recovery_codes_left": 10, "email": null})
     );
     // The app that signed in, used just now.
     assert_eq!(methods.len(), 1, "{methods:?}");
@@ -344,7 +344,7 @@ async fn the_readme_curl_example_works(backend: Backend) {
     let (account, methods) = split_methods(serde_json::from_str(stdout.trim()).unwrap());
     assert_eq!(
         account,
-        json!({"login": "readme.user", "two_factor_enabled": true, "recovery_codes_left": 10})
+        json!({"login": "readme.user", "two_factor_enabled": true, "recovery_codes_left": 10, "email": null})
     );
     assert_eq!(methods.len(), 1, "{methods:?}");
     assert_eq!(methods[0]["kind"], "app");
@@ -377,7 +377,7 @@ async fn the_readme_token_example_works(backend: Backend) {
     let stdout = run_example(readme_example("token-example"), env).await;
     assert_eq!(
         stdout.trim(),
-        r#"{"login":"token.user","two_factor_enabled":false,"recovery_codes_left":0,"methods":[]}"#
+        r#"{"login":"token.user","two_factor_enabled":false,"recovery_codes_left":0,"methods":[],"email":null}"#
     );
 }
 

@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::types::Secret;
 
+/// Where a confirmed address sends the person (`pages::EmailConfirmedPage`).
+pub const EMAIL_CONFIRMED: &str = "/email-confirmed";
+
 /// Add / Change: sends a confirmation link to `email`, after the password
 /// pop-up.
 #[server(endpoint = "request_email_change", protocol = crate::api::Rpc)]
@@ -29,7 +32,7 @@ pub async fn check_email_link(token: Secret) -> Result<String, AppError> {
 pub async fn confirm_email(token: Secret) -> Result<String, AppError> {
     let caller = super::signed_in().await?;
     let address = crate::server::email_address::confirm(&caller, token.as_str()).await?;
-    leptos_axum::redirect(crate::pages::EMAIL_CONFIRMED);
+    leptos_axum::redirect(EMAIL_CONFIRMED);
     Ok(address)
 }
 

@@ -7,6 +7,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::types::Secret;
 
+/// Where "Forgot your password?" sends the person once asked
+/// (`pages::ForgotPage` says a link is on its way).
+pub const FORGOT_SENT: &str = "/forgot?sent=1";
+
 /// Change Password: the current password, the new one twice. Other
 /// sessions end; this one carries on.
 #[server(endpoint = "change_password", protocol = crate::api::Rpc)]
@@ -76,6 +80,6 @@ pub async fn request_password_reset(who: String) -> Result<(), AppError> {
     let state = AppState::from_context();
     let meta = RequestMeta::from_context();
     password_reset::request_by_mail(&state, &who, &meta).await?;
-    leptos_axum::redirect(crate::pages::FORGOT_SENT);
+    leptos_axum::redirect(FORGOT_SENT);
     Ok(())
 }

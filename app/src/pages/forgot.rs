@@ -13,9 +13,6 @@ use crate::i18n::use_lang;
 use crate::pages::PublicTopBar;
 use crate::validation::EMAIL_MAX;
 
-/// Where the form sends the person once asked.
-pub const FORGOT_SENT: &str = "/forgot?sent=1";
-
 #[component]
 pub fn ForgotPage() -> impl IntoView {
     let lang = use_lang();

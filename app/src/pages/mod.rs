@@ -11,9 +11,9 @@ pub mod webauthn;
 
 pub use auth::{LoginNotice, LoginPage, PublicTopBar, SignupPage};
 pub use dashboard::DashboardPage;
-pub use forgot::{FORGOT_SENT, ForgotPage};
+pub use forgot::ForgotPage;
 pub use not_found::NotFoundPage;
 pub use reset::ResetPage;
 pub use second_factor::SecondFactorPage;
-pub use verify_email::{EMAIL_CONFIRMED, EmailConfirmedPage, VerifyEmailPage};
+pub use verify_email::{EmailConfirmedPage, VerifyEmailPage};
 pub use webauthn::{Ceremony, WebAuthnPanel, webauthn_on};

@@ -16,9 +16,6 @@ use crate::i18n::use_lang;
 use crate::pages::PublicTopBar;
 use crate::types::Secret;
 
-/// Where a confirmed address sends the person.
-pub const EMAIL_CONFIRMED: &str = "/email-confirmed";
-
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
     let lang = use_lang();

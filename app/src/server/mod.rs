@@ -26,6 +26,7 @@ pub mod private_files;
 pub mod reauth;
 pub mod recovery;
 pub mod repo;
+pub mod request_meta;
 pub mod session;
 pub mod session_list;
 pub mod sign_in;

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::server::crypto::{Purpose, Vault};
-use crate::server::events::RequestMeta;
 use crate::server::repo::{self, Conn, outbox::NewMail};
+use crate::server::request_meta::RequestMeta;
 use crate::types::SecurityEventKind;
 
 /// What a mail is about.

@@ -17,8 +17,9 @@ use crate::i18n::Lang;
 use crate::server::AppState;
 use crate::server::crypto::Purpose;
 use crate::server::db::Db;
-use crate::server::events::{self, RequestMeta};
+use crate::server::events;
 use crate::server::repo::{self, outbox::Claimed};
+use crate::server::request_meta::RequestMeta;
 use crate::types::SecurityEventKind;
 
 /// How long a sender holds a claimed mail: far longer than one SMTP
