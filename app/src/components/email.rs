@@ -1,11 +1,11 @@
 //! Settings > Account's email address: the address in use (or none), one
-//! waiting for its link to be opened, **Add** / **Change** (the password
-//! pop-up first, then the address), and whether the informational notices
-//! are mailed.
+//! waiting for its link to be opened, **Add** / **Change** (the Account
+//! tab's password pop-up first, then the address), and whether the
+//! informational notices are mailed.
 
 use leptos::prelude::*;
 
-use super::{ConfirmPasswordDialog, FormError, LoadedAccount, Modal, invalid};
+use super::{FormError, LoadedAccount, Modal, invalid};
 use crate::api::action;
 use crate::api::email::{RequestEmailChange, SetMailInformational};
 use crate::i18n::use_lang;
@@ -17,20 +17,29 @@ pub fn EmailPanel(
     /// Called after a link was sent or the notices changed: reloads the
     /// account.
     on_change: Callback<()>,
+    /// Add / Change: asks for the password, which opens `open`.
+    #[prop(into)]
+    on_add: Callback<()>,
+    /// The address pop-up, opened once the password is confirmed.
+    open: RwSignal<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
     let email = Memo::new(move |_| account.with(|account| account.email.clone()));
     let waiting = Memo::new(move |_| account.with(|account| account.email_waiting.clone()));
     let wanted = Memo::new(move |_| account.with(|account| account.mail_informational));
-    let password_open = RwSignal::new(false);
-    let dialog_open = RwSignal::new(false);
     let address = RwSignal::new(String::new());
     let request = action::<RequestEmailChange>();
     let notices = action::<SetMailInformational>();
     let error = Signal::derive(move || request.value().get().and_then(Result::err));
     Effect::new(move |_| {
+        if open.get() {
+            request.value().set(None);
+            address.set(String::new());
+        }
+    });
+    Effect::new(move |_| {
         if let Some(Ok(())) = request.value().get() {
-            dialog_open.set(false);
+            open.set(false);
             on_change.run(());
         }
     });
@@ -50,7 +59,7 @@ pub fn EmailPanel(
             </p>
         })}
         <div class="actions start">
-            <button type="button" class="secondary" on:click=move |_| password_open.set(true)>
+            <button type="button" class="secondary" on:click=move |_| on_add.run(())>
                 {move || lang.t(if email.get().is_some() { "email.change" } else { "email.add" })}
             </button>
         </div>
@@ -65,12 +74,7 @@ pub fn EmailPanel(
             </p>
         })}
         </section>
-        <ConfirmPasswordDialog open=password_open on_confirmed=move |()| {
-            request.value().set(None);
-            address.set(String::new());
-            dialog_open.set(true);
-        } />
-        <Modal open=dialog_open labelled_by="email-dialog-title">
+        <Modal open labelled_by="email-dialog-title">
             // The server's check, in the page's language, rather than the
             // browser's own for type="email".
             <form class="stack" novalidate on:submit=move |event| {
@@ -86,7 +90,7 @@ pub fn EmailPanel(
                 <p id="email-hint" class="hint">{lang.t("email.hint")}</p>
                 <FormError error id="email-error" />
                 <div class="actions">
-                    <button type="button" class="secondary" on:click=move |_| dialog_open.set(false)>
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>
                         {lang.t("common.cancel")}
                     </button>
                     <button type="submit" disabled=move || request.pending().get()>

@@ -97,6 +97,8 @@ enum Unlock {
     Disable,
     /// Add security key, Add passkey.
     AddKey(MethodKind),
+    /// Email address > Add / Change.
+    Email,
 }
 
 #[component]
@@ -109,6 +111,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
     let password_open = RwSignal::new(false);
     let password_changed = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
+    let email_open = RwSignal::new(false);
     let app_added = RwSignal::new(false);
     let adding_key = RwSignal::new(None::<MethodKind>);
     let key_added = RwSignal::new(None::<MethodKind>);
@@ -140,6 +143,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
             key_added.set(None);
             adding_key.set(Some(kind));
         }
+        Some(Unlock::Email) => email_open.set(true),
         None => {}
     };
 
@@ -176,7 +180,7 @@ fn AccountTab(account: LoadedAccount, on_change: Callback<()>) -> impl IntoView 
         {move || password_changed.get().then(|| view! {
             <p class="notice" role="status">{lang.t("password.changed")}</p>
         })}
-        <EmailPanel account on_change />
+        <EmailPanel account on_change open=email_open on_add=move |()| ask_password(Unlock::Email) />
         <h3 id="two-factor-title" tabindex="-1">{lang.t("account.two_factor")}</h3>
         <p class="two-factor-status">{status}</p>
         {move || codes_left().map(|text| view! { <p class="codes-left">{text}</p> })}
