@@ -83,8 +83,10 @@ struct ErrorBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignInRequest {
-    /// Surrounding spaces are ignored; it must hold something else.
-    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
+    /// Surrounding spaces are ignored; it must hold something else. The
+    /// pattern is ECMA-262's, whose `\s` lacks U+0085 (NEL), which Rust's
+    /// `trim` removes: a login of NEL alone is as empty as one of spaces.
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s\u0085]")]
     login: String,
     #[schema(min_length = 1, max_length = 1024)]
     password: String,

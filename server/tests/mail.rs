@@ -402,7 +402,123 @@ async fn two_senders_send_each_mail_once(backend: Backend) {
     assert_eq!(ids.len(), 7, "the confirmation and six notices, each once");
 }
 
+/// The informational notices can be turned off; the notices of factor
+/// changes still go out.
+async fn informational_notices_can_be_turned_off_factor_ones_cannot(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    let off = ana
+        .call("set_mail_informational", &[("wanted", "false")])
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    new_access_token(&mut ana).await;
+    let _elsewhere = app.password_step("ana").await;
+    assert_eq!(send(&app).await, 0, "a token and a new browser: not told");
+    app.enable_two_factor(&mut ana).await;
+    assert_eq!(send(&app).await, 1);
+    let told = sink.received().pop().unwrap();
+    assert_eq!(told.subject, "Twofold: Two-factor authentication enabled");
+    assert!(
+        !told.text.contains("turn off notices like this"),
+        "{}",
+        told.text
+    );
+
+    let on = ana
+        .call("set_mail_informational", &[("wanted", "true")])
+        .await;
+    assert_eq!(on.status, 200, "{}", on.body);
+    new_access_token(&mut ana).await;
+    assert_eq!(send(&app).await, 1);
+    let told = sink.received().pop().unwrap();
+    assert!(
+        told.text.contains("turn off notices like this"),
+        "{}",
+        told.text
+    );
+}
+
+/// A second app added, a sign-in with a recovery code from another
+/// browser, codes guessed until paused (told once for the run), and the
+/// operator's sign-out: each is told, in the activity's words.
+async fn sign_ins_pauses_and_the_operator_are_told(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    let enabled = app.enable_two_factor(&mut ana).await;
+    app.state.clock.advance(30);
+    app.add_app(&mut ana).await;
+    let mut other = app.password_step("ana").await;
+    let recovered = other
+        .call(
+            "verify_recovery_code",
+            &[("recovery_code", &enabled.codes[0])],
+        )
+        .await;
+    assert_eq!(recovered.status, 200, "{}", recovered.body);
+    let mut guesser = app.password_step("ana").await;
+    let right = common::oathtool_code(&enabled.key, app.now());
+    for _ in 0..8 {
+        guesser
+            .call(
+                "verify_sign_in_code",
+                &[("code", common::a_wrong_code(&right))],
+            )
+            .await;
+    }
+    let operator = common::admin(&app, &["sign-out", "ana"]).await;
+    assert!(operator.success, "{}", operator.stderr);
+    send(&app).await;
+    let subjects: Vec<String> = sink.received().into_iter().map(|m| m.subject).collect();
+    let count = |subject: &str| subjects.iter().filter(|s| s.as_str() == subject).count();
+    assert_eq!(count("Twofold: Two-factor method added"), 1, "{subjects:?}");
+    assert_eq!(
+        count("Twofold: Signed in with a recovery code"),
+        1,
+        "{subjects:?}"
+    );
+    assert_eq!(
+        count("Twofold: a sign-in from a new browser"),
+        1,
+        "{subjects:?}"
+    );
+    assert_eq!(
+        count("Twofold: Too many wrong codes: attempts paused"),
+        1,
+        "one notice for the run: {subjects:?}"
+    );
+    assert_eq!(
+        count("Twofold: All sessions ended by the operator"),
+        1,
+        "{subjects:?}"
+    );
+    let by_operator = sink
+        .received()
+        .into_iter()
+        .find(|mail| mail.subject.contains("by the operator"))
+        .unwrap();
+    assert!(by_operator.text.contains("Your Twofold operator did this"));
+}
+
+/// A change that is refused writes no mail.
+async fn a_refused_change_mails_nobody(backend: Backend) {
+    let (app, sink) = spawn_with_mail(backend).await;
+    let mut ana = with_address(&app, &sink, "ana", "ana@example.org").await;
+    // Disable without 2FA on, regenerate without the password confirmed.
+    ana.call("confirm_password", &[("password", PASSWORD)])
+        .await;
+    assert_ne!(ana.status_of("disable_two_factor", &[]).await, 200);
+    assert_ne!(ana.status_of("regenerate_recovery_codes", &[]).await, 200);
+    let wrong = [("password", "not the password")];
+    assert_eq!(ana.status_of("confirm_password", &wrong).await, 401);
+    assert_eq!(send(&app).await, 0);
+    let waiting = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL";
+    assert_eq!(app.number(waiting).await, 0);
+}
+
 on_both_backends!(
+    informational_notices_can_be_turned_off_factor_ones_cannot,
+    sign_ins_pauses_and_the_operator_are_told,
+    a_refused_change_mails_nobody,
     a_killed_process_mails_after_restart_once,
     each_change_to_a_factor_is_told,
     a_new_browser_is_told_once,
