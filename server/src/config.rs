@@ -131,6 +131,12 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
 
+    /// Seconds one exchange with the SMTP server may take; a server that
+    /// stalls longer is tried again later.
+    #[arg(long, env = "TWOFOLD_SMTP_TIMEOUT", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=60), global = true)]
+    pub smtp_timeout: u64,
+
     /// Without `--smtp-url`: the directory each message is written into,
     /// as one `.eml` file (default: `mail` in the data directory).
     #[arg(

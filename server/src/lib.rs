@@ -143,7 +143,11 @@ fn mailer(config: &Config) -> Result<Mailer, String> {
         .parse()
         .map_err(|e| format!("--mail-from {:?}: {e}", config.mail_from))?;
     match &config.smtp_url {
-        Some(url) => Mailer::smtp(url, from),
+        Some(url) => Mailer::smtp(
+            url,
+            from,
+            std::time::Duration::from_secs(config.smtp_timeout),
+        ),
         None => {
             let dir = config
                 .mail_dir

@@ -515,7 +515,56 @@ async fn a_refused_change_mails_nobody(backend: Backend) {
     assert_eq!(app.number(waiting).await, 0);
 }
 
+/// A mail server that answers nothing, or hangs up after its greeting:
+/// the mail waits, is tried again once the server behaves, and goes out
+/// once.
+async fn a_server_that_stalls_or_hangs_up_gets_the_mail_later(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpListener;
+
+    for hangs_up in [false, true] {
+        let misbehaving = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = misbehaving.local_addr().unwrap().port();
+        let url = format!("smtp://127.0.0.1:{port}");
+        let app = spawn_with(backend, |config| {
+            config.smtp_url = Some(url);
+            config.smtp_timeout = 1;
+        })
+        .await;
+        let server = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                let (mut socket, _) = misbehaving.accept().await.unwrap();
+                if hangs_up {
+                    // The greeting, then gone in the middle of the session.
+                    let _ = socket.write_all(b"220 mail.example ESMTP\r\n").await;
+                    drop(socket);
+                } else {
+                    held.push(socket);
+                }
+            }
+        });
+        let mut ana = app.signed_up("ana", PASSWORD).await;
+        assert_eq!(ask_for(&mut ana, "ana@example.org").await.status, 200);
+        assert_eq!(send(&app).await, 0, "hangs up: {hangs_up}");
+        let waiting = "SELECT COUNT(*) FROM mail_outbox
+                       WHERE sent_at IS NULL AND failed_at IS NULL AND last_error IS NOT NULL";
+        assert_eq!(app.number(waiting).await, 1, "kept for later");
+        server.abort();
+        let _ = server.await;
+        // The server behaves again, at the same address.
+        let sink = SmtpSink::start_on(port);
+        app.state
+            .clock
+            .advance(app::server::mail::sender::backoff(1));
+        assert_eq!(send(&app).await, 1);
+        assert_eq!(send(&app).await, 0);
+        assert_eq!(sink.received().len(), 1);
+    }
+}
+
 on_both_backends!(
+    a_server_that_stalls_or_hangs_up_gets_the_mail_later,
     informational_notices_can_be_turned_off_factor_ones_cannot,
     sign_ins_pauses_and_the_operator_are_told,
     a_refused_change_mails_nobody,

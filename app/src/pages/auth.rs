@@ -112,7 +112,7 @@ pub fn LoginPage() -> impl IntoView {
                     {lang.t("auth.sign_in")}
                 </button>
             </ActionForm>
-            <p><a href="/forgot">{lang.t("auth.forgot")}</a></p>
+            <p><a class="standalone" href="/forgot">{lang.t("auth.forgot")}</a></p>
             {webauthn_on().then(|| view! { <WebAuthnPanel ceremony=Ceremony::PasskeySignIn lang /> })}
             {sign_up_open().then(|| view! {
                 <p>{lang.t("auth.new_here")} " " <a href="/signup">{lang.t("auth.create_account")}</a></p>

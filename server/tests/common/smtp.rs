@@ -39,9 +39,14 @@ impl Received {
 
 impl SmtpSink {
     pub fn start() -> Self {
+        Self::start_on(super::process::free_port())
+    }
+
+    /// On `port`, where another server was until now.
+    pub fn start_on(port: u16) -> Self {
         let mut sink = Self {
             dir: tempfile::tempdir().unwrap(),
-            port: super::process::free_port(),
+            port,
             child: None,
         };
         sink.start_again();

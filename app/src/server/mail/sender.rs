@@ -23,7 +23,7 @@ use crate::server::request_meta::RequestMeta;
 use crate::types::SecurityEventKind;
 
 /// How long a sender holds a claimed mail: far longer than one SMTP
-/// conversation may take (`transport::SMTP_TIMEOUT`).
+/// conversation may take (`--smtp-timeout`, at most a minute).
 pub const LEASE_SECONDS: i64 = 10 * 60;
 
 /// A mail not out a day after it was written is given up on.

@@ -10,12 +10,14 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 
 use crate::server::private_files;
 
-/// How long one conversation with the mail server may take; a server
-/// that stalls longer is tried again later.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long one exchange with the mail server may take by default
+/// (`--smtp-timeout`); a server that stalls longer is tried again later.
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// With the longest one message's whole exchange may take: lettre's
+    /// own timeout bounds only the connect, not the server's answers.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
     Dir(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -29,7 +31,7 @@ impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The SMTP URL may hold a password: never printed.
         let kind = match self.transport {
-            Transport::Smtp(_) => "smtp",
+            Transport::Smtp(..) => "smtp",
             Transport::Dir(_) => "dir",
         };
         write!(f, "Mailer({kind}, from {})", self.from)
@@ -52,14 +54,15 @@ impl Mailer {
     /// `smtps://user:pass@host:465` (TLS). A password is refused on a
     /// connection without TLS to another machine: it would cross the
     /// network in the clear.
-    pub fn smtp(url: &str, from: Mailbox) -> Result<Self, String> {
+    /// `timeout` bounds each exchange with the server.
+    pub fn smtp(url: &str, from: Mailbox, timeout: Duration) -> Result<Self, String> {
         refuse_clear_credentials(url)?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("--smtp-url: {e}"))?
-            .timeout(Some(SMTP_TIMEOUT))
+            .timeout(Some(timeout))
             .build();
         Ok(Self {
-            transport: Transport::Smtp(transport),
+            transport: Transport::Smtp(transport, timeout),
             from,
         })
     }
@@ -75,13 +78,20 @@ impl Mailer {
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match &self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Permanent(e.to_string())
-                } else {
-                    SendError::Transient(e.to_string())
-                }
-            }),
+            Transport::Smtp(smtp, timeout) => {
+                let sent = tokio::time::timeout(*timeout, smtp.send(message))
+                    .await
+                    .map_err(|_| {
+                        SendError::Transient("the mail server did not answer in time".into())
+                    })?;
+                sent.map(drop).map_err(|e| {
+                    if e.is_permanent() {
+                        SendError::Permanent(e.to_string())
+                    } else {
+                        SendError::Transient(e.to_string())
+                    }
+                })
+            }
             Transport::Dir(dir) => dir
                 .send(message)
                 .await
@@ -138,7 +148,7 @@ mod tests {
     #[test]
     fn a_password_is_never_printed() {
         let from: Mailbox = "Twofold <twofold@example.org>".parse().unwrap();
-        let mailer = Mailer::smtp("smtps://me:hunter2@mail.example", from).unwrap();
+        let mailer = Mailer::smtp("smtps://me:hunter2@mail.example", from, SMTP_TIMEOUT).unwrap();
         assert!(!format!("{mailer:?}").contains("hunter2"));
     }
 }
