@@ -644,3 +644,61 @@ async fn a_killed_process_mails_after_restart_once(backend: Backend) {
     assert_eq!(sink.received().len(), 1);
     assert_eq!(count(unsent).await, 0);
 }
+
+/// Two real server processes on one PostgreSQL database, each with its
+/// own sender, and changes made on both: each mail goes out once, the
+/// sealed links opened by whichever process sends them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_send_each_mail_once() {
+    use common::process::{Process, free_port};
+
+    let database = common::fresh_postgres_database().await;
+    let sink = SmtpSink::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut processes = Vec::new();
+    for dir in &dirs {
+        let port = free_port();
+        let mut command = Process::command(port, dir.path(), Some(&database.url));
+        command
+            .env(
+                "TWOFOLD_SECRET_KEY",
+                "c2hhcmVkIGtleSBmb3IgYWxsIHByb2Nlc3Nlcy4uLi4=",
+            )
+            .args(["--smtp-url", &sink.url()]);
+        processes.push(Process::launch(port, command).await);
+    }
+    let mut on_a = processes[0].client();
+    let form = [
+        ("login", "ana"),
+        ("password", PASSWORD),
+        ("email", "ana@example.org"),
+    ];
+    assert_eq!(on_a.call("sign_up", &form).await.status, 200);
+    let confirm = sink.wait_for(1).await.remove(0);
+    let link = confirm.link("http://localhost:3000/verify-email/").unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    assert_eq!(
+        on_a.status_of("confirm_email", &[("token", token)]).await,
+        200
+    );
+    // One browser session, its requests served by either process (a
+    // change moves the session to a new token: each client takes the
+    // latest before it asks).
+    let mut on_b = Client::new(&processes[1].base);
+    for _ in 0..3 {
+        new_access_token(&mut on_a).await;
+        on_b.cookie = on_a.cookie.clone();
+        new_access_token(&mut on_b).await;
+        on_a.cookie = on_b.cookie.clone();
+    }
+    sink.wait_for(7).await;
+    // Several of each sender's rounds later: still once each.
+    tokio::time::sleep(3 * app::server::mail::sender::POLL).await;
+    let received = sink.received();
+    let ids: std::collections::HashSet<&str> = received
+        .iter()
+        .map(|mail| mail.message_id.as_str())
+        .collect();
+    assert_eq!(received.len(), 7, "the confirmation and six notices");
+    assert_eq!(ids.len(), 7, "no mail twice");
+}
