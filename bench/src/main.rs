@@ -10,6 +10,7 @@
 //!   bench constant PORT     (the constant-response server, started by `run`)
 
 mod ceilings;
+mod flows;
 mod load;
 mod report;
 mod twofold;
@@ -34,8 +35,9 @@ struct Options {
     postgres: Option<String>,
     out: PathBuf,
     seconds: u64,
-    /// Run only the scenarios whose name contains this (ceilings always run).
-    only: Option<String>,
+    /// Run only the scenarios whose name contains one of these
+    /// (comma-separated; the ceilings always run).
+    only: Option<Vec<String>>,
     /// Verify2FACode requests per level.
     verifies: usize,
 }
@@ -98,7 +100,7 @@ fn options(args: &[String]) -> Options {
         postgres: value("--postgres"),
         out: value("--out").unwrap_or("target/bench.md".into()).into(),
         seconds: value("--seconds").map_or(5, |s| s.parse().expect("--seconds N")),
-        only: value("--only"),
+        only: value("--only").map(|only| only.split(',').map(str::to_owned).collect()),
         verifies: value("--verifies")
             .map_or(VERIFIES_PER_LEVEL, |n| n.parse().expect("--verifies N")),
     }
@@ -128,10 +130,13 @@ pub struct BackendRun {
     pub name: &'static str,
     pub idle_rss: u64,
     pub rows: Vec<Row>,
-    /// /login alone at one connection, and while 200 sign-ins run.
-    pub login_idle_p99: Duration,
-    pub login_under_sign_ins_p99: Duration,
+    /// /login alone at one connection, and while 200 sign-ins run, if
+    /// those ran.
+    pub login_idle_p99: Option<Duration>,
+    pub login_under_sign_ins_p99: Option<Duration>,
     pub bare_writes: Stats,
+    /// Each step's latencies inside the full sign-ins, if they ran.
+    pub full_sign_in_steps: Vec<(&'static str, Stats)>,
 }
 
 async fn run(options: Options) {
@@ -170,6 +175,7 @@ async fn run(options: Options) {
         argon2: argon2.unwrap_or_default(),
         runs,
         seconds: options.seconds,
+        front_end: front_end_size(&options.site),
     });
     print!("{table}");
     std::fs::write(&options.out, &table).expect("write the report");
@@ -215,7 +221,7 @@ async fn measure(
         options
             .only
             .as_deref()
-            .is_none_or(|only| scenario.contains(only))
+            .is_none_or(|only| only.iter().any(|part| scenario.contains(part.as_str())))
     };
     eprintln!("{name}: creating accounts");
     twofold::account(&base, "bench-plain", false).await;
@@ -241,7 +247,26 @@ async fn measure(
     } else {
         0
     };
-    let secrets = two_factor_accounts(&base, LEVELS.len() * verifies).await;
+    let secrets = two_factor_accounts(&base, "bench-2fa", LEVELS.len() * verifies).await;
+    let full_sign_in_accounts = if wanted(flows::FULL_SIGN_IN) {
+        two_factor_accounts(&base, "bench-full", FULL_SIGN_INS).await
+    } else {
+        Vec::new()
+    };
+    let origin = reqwest::Url::parse(&server.public_url).expect("the public URL");
+    let mut key_accounts = Vec::new();
+    if wanted(flows::SECURITY_KEY) {
+        // Four at a time: the hasher admits four from one address.
+        for chunk in (0..KEY_ACCOUNTS).collect::<Vec<_>>().chunks(4) {
+            let made = chunk.iter().map(|i| {
+                let login = format!("bench-key-{i}");
+                let (base, origin) = (base.clone(), origin.clone());
+                async move { flows::key_account(&base, &origin, &login).await }
+            });
+            key_accounts.extend(futures::future::join_all(made).await);
+        }
+    }
+    let key_accounts = Arc::new(key_accounts);
 
     sqlx::any::install_default_drivers();
     // Without the ping before each acquire, as the server's pools run: the
@@ -266,8 +291,10 @@ async fn measure(
 
     let asset = static_asset(&options.site);
     let mut rows = Vec::new();
-    let mut login_idle_p99 = Duration::ZERO;
-    let mut login_under_sign_ins_p99 = Duration::ZERO;
+    let mut login_idle_p99 = None;
+    let mut login_under_sign_ins_p99 = None;
+    let mut full_sign_in_accounts = full_sign_in_accounts;
+    let mut full_sign_in_steps = Vec::new();
     for (level, connections) in LEVELS.into_iter().enumerate() {
         eprintln!("{name}: {connections} connection(s)");
         let scenario = "GET /login";
@@ -275,7 +302,7 @@ async fn measure(
             let url = format!("{base}/login");
             let row = get_row(server, scenario, connections, length, url, None).await;
             if connections == 1 {
-                login_idle_p99 = row.2.percentile(99.0);
+                login_idle_p99 = Some(row.2.percentile(99.0));
             }
             rows.push(row);
         }
@@ -301,7 +328,7 @@ async fn measure(
                 // while the 200 sign-ins run.
                 let probe = load::get(1, length, format!("{base}/login"), None);
                 let (stats, probe) = tokio::join!(sign_ins, probe);
-                login_under_sign_ins_p99 = probe.percentile(99.0);
+                login_under_sign_ins_p99 = Some(probe.percentile(99.0));
                 stats
             } else {
                 sign_ins.await
@@ -336,7 +363,10 @@ async fn measure(
         if wanted(scenario) {
             // Each request finishes its own pending sign-in.
             let accounts = &secrets[level * options.verifies..(level + 1) * options.verifies];
-            let pending = pending_sessions(&base, accounts).await;
+            let logins = accounts.iter().map(|(login, _)| login.clone()).collect();
+            let sessions = pending_sessions(&base, logins).await;
+            let secrets = accounts.iter().map(|(_, secret)| secret.clone());
+            let pending: Vec<_> = sessions.into_iter().zip(secrets).collect();
             eprintln!("{name}: {scenario} at {connections}");
             let rss = server.sample_rss();
             let url = format!("{base}/api/Verify2FACode");
@@ -359,6 +389,44 @@ async fn measure(
             )
             .await;
             rows.push((scenario, connections, stats, rss.peak().await));
+        }
+
+        if wanted(flows::FULL_SIGN_IN) && connections == 16 {
+            eprintln!("{name}: {}", flows::FULL_SIGN_IN);
+            let rss = server.sample_rss();
+            let accounts = std::mem::take(&mut full_sign_in_accounts);
+            let run = flows::full_sign_ins(&base, accounts, connections).await;
+            rows.push((
+                flows::FULL_SIGN_IN,
+                connections,
+                run.whole,
+                rss.peak().await,
+            ));
+            full_sign_in_steps = run.steps;
+        }
+
+        if wanted(flows::SECURITY_KEY) && connections == 16 {
+            // Each sign-in finishes its own pending session (a password
+            // hash each, made before the run).
+            let logins = (0..KEY_SIGN_INS)
+                .map(|i| key_accounts[i % KEY_ACCOUNTS].login.clone())
+                .collect();
+            let sessions = pending_sessions(&base, logins).await;
+            let pending = sessions
+                .into_iter()
+                .zip((0..KEY_ACCOUNTS).cycle())
+                .collect();
+            eprintln!("{name}: {}", flows::SECURITY_KEY);
+            let rss = server.sample_rss();
+            let stats = flows::security_key_sign_ins(
+                &base,
+                &origin,
+                key_accounts.clone(),
+                pending,
+                connections,
+            )
+            .await;
+            rows.push((flows::SECURITY_KEY, connections, stats, rss.peak().await));
         }
 
         // The server-rendered dashboard (an async route with a resource
@@ -393,11 +461,19 @@ async fn measure(
         login_idle_p99,
         login_under_sign_ins_p99,
         bare_writes,
+        full_sign_in_steps,
     }
 }
 
 /// Accounts the SignIn runs sign in to, round robin.
 const SIGN_IN_ACCOUNTS: usize = 64;
+/// Full sign-ins at 16 connections, each by its own 2FA account (a code is
+/// good once per account and step).
+const FULL_SIGN_INS: usize = 200;
+/// Accounts with a security key, and the sign-ins they make at 16
+/// connections (a key may sign in again at once: no per-step guard).
+const KEY_ACCOUNTS: usize = 16;
+const KEY_SIGN_INS: usize = 400;
 
 /// 200 connections from one address signing in to logins that do not
 /// exist: a few get their hash (401), the rest are turned away (429).
@@ -415,7 +491,7 @@ async fn flood_from_one_address(base: &str, length: Length) -> Stats {
 }
 
 /// (scenario, connections, stats, peak RSS during the run)
-type Row = (&'static str, usize, Stats, u64);
+pub type Row = (&'static str, usize, Stats, u64);
 
 /// A row of GETs of `url`, with the server's peak RSS while they ran.
 async fn get_row(
@@ -431,16 +507,16 @@ async fn get_row(
     (scenario, connections, stats, rss.peak().await)
 }
 
-/// `count` accounts with 2FA on, made four at a time (the hasher admits
+/// `count` accounts with 2FA on, `{prefix}-{i}`, made four at a time (the hasher admits
 /// four from one address); answers their TOTP secrets (in login order).
-async fn two_factor_accounts(base: &str, count: usize) -> Vec<(String, Vec<u8>)> {
+async fn two_factor_accounts(base: &str, prefix: &str, count: usize) -> Vec<(String, Vec<u8>)> {
     let mut made = Vec::with_capacity(count);
     for chunk in (0..count).collect::<Vec<_>>().chunks(4) {
         let tasks: Vec<_> = chunk
             .iter()
             .map(|i| {
                 let base = base.to_owned();
-                let login = format!("bench-2fa-{i}");
+                let login = format!("{prefix}-{i}");
                 tokio::spawn(async move {
                     let secret = twofold::account(&base, &login, true).await.unwrap();
                     (login, secret)
@@ -454,21 +530,21 @@ async fn two_factor_accounts(base: &str, count: usize) -> Vec<(String, Vec<u8>)>
     made
 }
 
-/// A pending API session (after SignIn) for each account, four at a time.
-async fn pending_sessions(base: &str, accounts: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
-    let mut pending = Vec::with_capacity(accounts.len());
-    for chunk in accounts.chunks(4) {
+/// A pending API session (after SignIn) for each of `logins` (accounts
+/// with 2FA on), four at a time.
+async fn pending_sessions(base: &str, logins: Vec<String>) -> Vec<String> {
+    let mut pending = Vec::with_capacity(logins.len());
+    for chunk in logins.chunks(4) {
         let tasks: Vec<_> = chunk
             .iter()
             .cloned()
-            .map(|(login, secret)| {
+            .map(|login| {
                 let base = base.to_owned();
                 tokio::spawn(async move {
                     let client = load::connection();
-                    let session = twofold::api_sign_in(&client, &base, &login)
+                    twofold::api_sign_in(&client, &base, &login)
                         .await
-                        .expect("SignIn of a 2FA account");
-                    (session, secret)
+                        .expect("SignIn of a 2FA account")
                 })
             })
             .collect();
@@ -477,6 +553,25 @@ async fn pending_sessions(base: &str, accounts: &[(String, Vec<u8>)]) -> Vec<(St
         }
     }
     pending
+}
+
+/// The dashboard's wasm + JS as served (gzip) and whether it is within
+/// its budget, as `scripts/sizes` (the one definition of both) says.
+fn front_end_size(site: &std::path::Path) -> Option<(String, bool)> {
+    let output = std::process::Command::new("python3")
+        .arg("scripts/sizes")
+        .arg(site)
+        .output()
+        .ok()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // "wasm + js   raw   gzip   brotli   budget N: verdict"
+    let line = stdout.lines().find(|line| line.starts_with("wasm + js "))?;
+    let words: Vec<_> = line.split_whitespace().skip(3).collect();
+    let (gzip, budget) = (words.get(1)?, words.get(3..)?.join(" "));
+    Some((
+        format!("{gzip} B gzip ({budget})"),
+        budget.ends_with("within budget"),
+    ))
 }
 
 /// The hashed name of the front end's JS file in `site/pkg`.

@@ -15,6 +15,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Server {
     child: Child,
     pub base: String,
+    /// Where people reach it: the WebAuthn origin.
+    pub public_url: String,
 }
 
 impl Server {
@@ -27,8 +29,10 @@ impl Server {
         database_url: Option<&str>,
         port: u16,
     ) -> Self {
+        let public_url = format!("http://localhost:{port}");
         let mut command = Command::new(binary);
         command
+            .args(["--public-url", &public_url])
             .args(["--addr", &format!("127.0.0.1:{port}"), "--log", "error"])
             // The load generator plays a reverse proxy in front of many
             // clients: each request names its client (`forwarded_for`).
@@ -46,6 +50,7 @@ impl Server {
         let server = Self {
             child: command.spawn().expect("start the server binary"),
             base: format!("http://127.0.0.1:{port}"),
+            public_url,
         };
         wait_until_up(&format!("{}/login", server.base)).await;
         server
