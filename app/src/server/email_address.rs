@@ -163,6 +163,15 @@ pub async fn status(state: &AppState, account_id: i64) -> Result<Status, AppErro
     })
 }
 
+/// The account's confirmed address, if it has one (without the one
+/// waiting for its link, which [`status`] reads too).
+pub async fn confirmed(state: &AppState, account_id: i64) -> Result<Option<String>, AppError> {
+    let profile = repo::accounts::mail_profile(&state.db.pool, account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(profile.email)
+}
+
 /// Turns the informational notices (a new browser, a token created) on
 /// or off; the notices of changes to the factors always go out.
 pub async fn set_informational(caller: &Caller, wanted: bool) -> Result<(), AppError> {

@@ -97,10 +97,11 @@ pub async fn revoke(
 /// API call a write transaction; to the minute is what the list shows.
 const LAST_USED_RESOLUTION: i64 = 60;
 
-/// What a token grants: its account, with the account's 2FA status read
-/// in the same round trip.
+/// What a token grants: its account, with the account's confirmed email
+/// address and 2FA status read in the same round trip.
 pub struct Grant {
     pub account: Account,
+    pub email: Option<String>,
     pub status: Status,
 }
 
@@ -123,6 +124,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
     }
     Ok(Grant {
         account: row.account,
+        email: row.email,
         status: row.status.into(),
     })
 }

@@ -33,12 +33,13 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
 }
 
-/// What an active token's hash finds: the token, its account and the
-/// account's 2FA status.
+/// What an active token's hash finds: the token, its account, the
+/// account's confirmed email address and its 2FA status.
 #[derive(sqlx::FromRow)]
 pub struct GrantRow {
     pub token_id: i64,
     pub last_used_at: Option<i64>,
+    pub email: Option<String>,
     #[sqlx(flatten)]
     pub account: Account,
     #[sqlx(flatten)]
@@ -129,15 +130,15 @@ pub async fn revoke_all(conn: &mut Conn, account_id: i64, now: i64) -> Result<u6
     .rows_affected())
 }
 
-/// The active token with this hash, its account and status, in one round
-/// trip.
+/// The active token with this hash, its account, address and status, in
+/// one round trip.
 pub async fn find_active<'c>(
     db: impl Executor<'c, Database = Any>,
     token_hash: &[u8],
     now: i64,
 ) -> Result<Option<GrantRow>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT t.id AS token_id, t.last_used_at, a.id, a.login, a.session_epoch, ",
+        "SELECT t.id AS token_id, t.last_used_at, a.email, a.id, a.login, a.session_epoch, ",
         status_columns!(),
         " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
          WHERE t.token_hash = $1 AND ",
