@@ -294,17 +294,17 @@ async fn get_account(
     let token = bearer(&parts.headers)?;
     // A personal access token opens the API without a second factor: that
     // is what it is for. Anything else must be a signed-in session.
-    let (account, status, email) = if token.starts_with(bearer::ACCESS_TOKEN_PREFIX) {
+    let (account, status, email, methods) = if token.starts_with(bearer::ACCESS_TOKEN_PREFIX) {
         let grant = tokens::authenticate(&state, token).await?;
-        (grant.account, grant.status, grant.email)
+        (grant.account, grant.status, grant.email, grant.methods)
     } else {
         let session = api_session(&state, token, &parts)?;
         let account = session.current_account().await?;
         let status = two_factor::status(&state, account.id).await?;
         let email = email_address::confirmed(&state, account.id).await?;
-        (account, status, email)
+        let methods = two_factor::methods::of_account(&state, account.id).await?;
+        (account, status, email, methods)
     };
-    let methods = two_factor::methods::of_account(&state, account.id).await?;
     Ok(Json(AccountReply {
         login: account.login,
         two_factor_enabled: status.enabled,

@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, Reply, TestApp, bearer_get, spawn};
+use common::{
+    Backend, PASSWORD, Reply, TestApp, api_sign_in, bearer_get, new_access_token, oathtool_code,
+    post_json, spawn,
+};
 
 async fn get_account(app: &TestApp, token: &str) -> Reply {
     bearer_get(app, "/api/GetAccount", token).await
@@ -246,7 +249,47 @@ async fn the_tokens_panel_and_the_doors_follow_each_token(backend: Backend) {
     );
 }
 
+/// A token's GetAccount is read in one query (the account joined with its
+/// methods): it must answer what a signed-in session's does, with no
+/// method, and with two apps in the order they were added, one of them used.
+async fn a_token_reads_the_account_as_a_session_does(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut client = app.signed_up("same.reply", PASSWORD).await;
+    let token = new_access_token(&mut client).await;
+    let by_session = async |app: &TestApp| {
+        let session = api_sign_in(app, "same.reply").await;
+        get_account(app, &session).await.json()
+    };
+    let plain = get_account(&app, &token).await;
+    assert_eq!(plain.status, 200, "{}", plain.body);
+    assert_eq!(plain.json()["methods"], serde_json::json!([]));
+    assert_eq!(plain.json(), by_session(&app).await);
+
+    let enabled = app.enable_two_factor(&mut client).await;
+    let token = new_access_token(&mut client).await;
+    app.add_app(&mut client).await;
+    app.state.clock.advance(30);
+    let pending = api_sign_in(&app, "same.reply").await;
+    let code = oathtool_code(&enabled.key, app.now());
+    let body = serde_json::json!({"session": pending, "code": code});
+    let verified = post_json(&app, "/api/Verify2FACode", body).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let session = verified.json()["session"].as_str().unwrap().to_owned();
+
+    let by_token = get_account(&app, &token).await.json();
+    let methods = by_token["methods"].as_array().unwrap();
+    assert_eq!(methods.len(), 2, "{by_token}");
+    assert!(
+        methods[0]["last_used_at"].is_string(),
+        "the first app was used: {by_token}"
+    );
+    assert!(methods[1]["last_used_at"].is_null(), "{by_token}");
+    assert_eq!(by_token["recovery_codes_left"], 10);
+    assert_eq!(by_token, get_account(&app, &session).await.json());
+}
+
 on_both_backends!(
+    a_token_reads_the_account_as_a_session_does,
     a_token_opens_the_api_without_the_second_factor,
     a_token_cannot_manage_two_factor_or_tokens,
     expired_and_revoked_tokens_are_refused_at_once,

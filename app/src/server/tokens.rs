@@ -10,6 +10,7 @@ use super::dates::date_time_of;
 use super::events::{self, RequestMeta};
 use super::repo::{self, access_tokens::NewToken};
 use super::two_factor::Status;
+use super::two_factor::methods::Method;
 use crate::error::{AppError, Reason};
 use crate::types::{AccessTokenView, CreatedToken, SecurityEventKind, TokenScope};
 use crate::validation::validate_name;
@@ -97,12 +98,14 @@ pub async fn revoke(
 /// API call a write transaction; to the minute is what the list shows.
 const LAST_USED_RESOLUTION: i64 = 60;
 
-/// What a token grants: its account, with the account's confirmed email
-/// address and 2FA status read in the same round trip.
+/// What a token grants: its account, with what `GetAccount` shows of it
+/// (the confirmed email address, the 2FA status and methods) read in the
+/// same round trip.
 pub struct Grant {
     pub account: Account,
     pub email: Option<String>,
     pub status: Status,
+    pub methods: Vec<Method>,
 }
 
 /// What `token` grants, or `Unauthorized` for anything unknown, revoked or
@@ -112,9 +115,13 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
         return Err(AppError::Unauthorized);
     }
     let now = state.clock.now();
-    let row = repo::access_tokens::find_active(&state.db.pool, &stored_hash(token), now)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let mut rows =
+        repo::access_tokens::find_active(&state.db.pool, &stored_hash(token), now).await?;
+    let methods = rows
+        .iter_mut()
+        .filter_map(|row| row.method().and_then(Method::of_row))
+        .collect();
+    let row = rows.into_iter().next().ok_or(AppError::Unauthorized)?;
     if row
         .last_used_at
         .is_none_or(|at| at <= now - LAST_USED_RESOLUTION)
@@ -126,5 +133,6 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Grant, AppErr
         account: row.account,
         email: row.email,
         status: row.status.into(),
+        methods,
     })
 }

@@ -4,6 +4,7 @@ use sqlx::{Any, Executor};
 
 use super::Conn;
 use super::accounts::Account;
+use super::methods::MethodRow;
 use super::two_factor::{StatusRow, status_columns};
 
 /// The condition for a token that still opens the API (neither revoked nor
@@ -34,7 +35,8 @@ pub struct TokenRow {
 }
 
 /// What an active token's hash finds: the token, its account, the
-/// account's confirmed email address and its 2FA status.
+/// account's confirmed email address and its 2FA status, with one of its
+/// methods (a row per method, or one without).
 #[derive(sqlx::FromRow)]
 pub struct GrantRow {
     pub token_id: i64,
@@ -44,6 +46,32 @@ pub struct GrantRow {
     pub account: Account,
     #[sqlx(flatten)]
     pub status: StatusRow,
+    #[sqlx(flatten)]
+    method: JoinedMethod,
+}
+
+/// A method's columns from a LEFT JOIN: all NULL for an account without.
+#[derive(sqlx::FromRow)]
+struct JoinedMethod {
+    method_id: Option<i64>,
+    method_kind: Option<String>,
+    method_name: Option<String>,
+    method_created_at: Option<i64>,
+    method_last_used_at: Option<i64>,
+}
+
+impl GrantRow {
+    /// The method this row carries, if the account has any.
+    pub fn method(&mut self) -> Option<MethodRow> {
+        let method = &mut self.method;
+        Some(MethodRow {
+            id: method.method_id?,
+            kind: method.method_kind.take()?,
+            name: method.method_name.take()?,
+            created_at: method.method_created_at?,
+            last_used_at: method.method_last_used_at,
+        })
+    }
 }
 
 /// Inserts a token; answers its id.
@@ -130,23 +158,28 @@ pub async fn revoke_all(conn: &mut Conn, account_id: i64, now: i64) -> Result<u6
     .rows_affected())
 }
 
-/// The active token with this hash, its account, address and status, in
-/// one round trip.
+/// The active token with this hash, its account, address, status and
+/// methods (oldest first), in one round trip: a row per method, or one
+/// row for an account without; none for no active token.
 pub async fn find_active<'c>(
     db: impl Executor<'c, Database = Any>,
     token_hash: &[u8],
     now: i64,
-) -> Result<Option<GrantRow>, sqlx::Error> {
+) -> Result<Vec<GrantRow>, sqlx::Error> {
     sqlx::query_as(concat!(
         "SELECT t.id AS token_id, t.last_used_at, a.email, a.id, a.login, a.session_epoch, ",
         status_columns!(),
-        " FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+        ", m.id AS method_id, m.kind AS method_kind, m.name AS method_name,
+         m.created_at AS method_created_at, m.last_used_at AS method_last_used_at
+         FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+         LEFT JOIN two_factor_methods m ON m.account_id = a.id
          WHERE t.token_hash = $1 AND ",
-        active_token!()
+        active_token!(),
+        " ORDER BY m.id"
     ))
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(db)
+    .fetch_all(db)
     .await
 }
 

@@ -22,25 +22,28 @@ pub struct Method {
     pub last_used_at: Option<i64>,
 }
 
+impl Method {
+    /// The method a row stores; `None` (and an error logged) for a kind
+    /// this version does not know.
+    pub fn of_row(row: repo::methods::MethodRow) -> Option<Self> {
+        let Some(kind) = MethodKind::parse(&row.kind) else {
+            tracing::error!(method_id = row.id, "two-factor method of an unknown kind");
+            return None;
+        };
+        Some(Self {
+            id: row.id,
+            kind,
+            name: row.name,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+        })
+    }
+}
+
 /// The account's methods, oldest first (the API's `GetAccount` lists them).
 pub async fn of_account(state: &AppState, account_id: i64) -> Result<Vec<Method>, AppError> {
     let rows = repo::methods::list(&state.db.pool, account_id).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let Some(kind) = MethodKind::parse(&row.kind) else {
-                tracing::error!(method_id = row.id, "two-factor method of an unknown kind");
-                return None;
-            };
-            Some(Method {
-                id: row.id,
-                kind,
-                name: row.name,
-                created_at: row.created_at,
-                last_used_at: row.last_used_at,
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(Method::of_row).collect())
 }
 
 /// The account's methods as Settings lists them.
