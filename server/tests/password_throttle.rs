@@ -158,6 +158,18 @@ async fn one_address_is_throttled_across_logins(backend: Backend) {
         fail_from(&app, "127.0.4.1", &format!("nobody{i}"), 1).await;
     }
     assert_throttled(&sign_in(&mut app.client_from("127.0.4.1"), "nobody99", WRONG).await);
+    // A spent budget is refused on a read: while another request holds
+    // the write turn (SQLite's one writer), the refusal still comes.
+    let turn = app.state.db.write_turn().await;
+    let mut flooder = app.client_from("127.0.4.1");
+    let refused = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        sign_in(&mut flooder, "nobody100", WRONG),
+    )
+    .await
+    .expect("a refusal that does not wait for the writer");
+    assert_throttled(&refused);
+    drop(turn);
     // Another address is not affected.
     fail_from(&app, "127.0.4.2", "nobody99", 1).await;
 }

@@ -13,7 +13,10 @@
 //! An attempt is refused before its hash is computed. It is written as a
 //! failure before the hash is judged (in the transaction that checked the
 //! budget, holding the account's row) and forgotten when the password was
-//! right, so parallel attempts cannot overrun a budget.
+//! right, so parallel attempts cannot overrun a budget. A budget already
+//! spent is seen on a plain read first and refused without that write
+//! transaction: a flood of refused attempts does not queue for SQLite's
+//! one writer ahead of the people signing in.
 
 use super::db::Db;
 use super::events::{self, RequestMeta};
@@ -65,24 +68,16 @@ pub async fn reserve(
     meta: &RequestMeta,
     now: i64,
 ) -> Result<Reserved, AppError> {
+    if let Some(refusal) = refused_on_read(db, &attempt, now).await? {
+        tracing::warn!(account_id = attempt.account_id, "password attempt refused");
+        return Err(refusal);
+    }
     let mut tx = db.begin_write().await?;
     let consecutive = match attempt.account_id {
         Some(id) => password_failures::lock_consecutive(&mut tx, id).await?,
         None => 0,
     };
-    let refusal = match attempt.browser_id {
-        Some(browser) => wait(&mut tx, PER_KNOWN_BROWSER, Counted::Browser(browser), now).await?,
-        None if consecutive >= HARD_CAP => Some(AppError::SignInLocked),
-        None => {
-            let source = wait(&mut tx, PER_SOURCE, Counted::Source(&attempt.source), now).await?;
-            let account = match attempt.account_id {
-                Some(id) => wait(&mut tx, PER_ACCOUNT, Counted::Account(id), now).await?,
-                None => None,
-            };
-            longer(source, account)
-        }
-    };
-    if let Some(refusal) = refusal {
+    if let Some(refusal) = refusal(&mut tx, &attempt, consecutive, now).await? {
         if let Some(account_id) = attempt.account_id {
             note_refusal(&mut tx, account_id, meta, now).await?;
         }
@@ -96,6 +91,56 @@ pub async fn reserve(
         id,
         account_id: attempt.account_id,
         purpose,
+    })
+}
+
+/// The refusal of an attempt whose budget is spent already, read without
+/// the write turn, when that refusal has nothing left to write: no
+/// account, or the account's activity already says it was throttled in
+/// this window. `None` sends the attempt on to the transaction that
+/// decides (the reads here may be stale, never wrong in its favour).
+async fn refused_on_read(
+    db: &Db,
+    attempt: &Attempt,
+    now: i64,
+) -> Result<Option<AppError>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let consecutive = match attempt.account_id {
+        Some(id) => password_failures::consecutive(&mut conn, id).await?,
+        None => 0,
+    };
+    let Some(refusal) = refusal(&mut conn, attempt, consecutive, now).await? else {
+        return Ok(None);
+    };
+    let noted = match attempt.account_id {
+        Some(id) => {
+            let kind = SecurityEventKind::PasswordThrottled;
+            events::happened_since(&mut conn, id, kind, now - WINDOW_SECONDS).await?
+        }
+        None => true,
+    };
+    Ok(noted.then_some(refusal))
+}
+
+/// Why `attempt` is refused, if a budget it counts in is spent, given the
+/// account's consecutive failures from unknown browsers.
+async fn refusal(
+    conn: &mut Conn,
+    attempt: &Attempt,
+    consecutive: i64,
+    now: i64,
+) -> Result<Option<AppError>, AppError> {
+    Ok(match attempt.browser_id {
+        Some(browser) => wait(conn, PER_KNOWN_BROWSER, Counted::Browser(browser), now).await?,
+        None if consecutive >= HARD_CAP => Some(AppError::SignInLocked),
+        None => {
+            let source = wait(conn, PER_SOURCE, Counted::Source(&attempt.source), now).await?;
+            let account = match attempt.account_id {
+                Some(id) => wait(conn, PER_ACCOUNT, Counted::Account(id), now).await?,
+                None => None,
+            };
+            longer(source, account)
+        }
     })
 }
 

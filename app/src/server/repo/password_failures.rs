@@ -30,6 +30,15 @@ pub async fn lock_consecutive(conn: &mut Conn, account_id: i64) -> Result<i64, s
     .await
 }
 
+/// The account's consecutive failures from unknown browsers, read without
+/// a lock (the budgets' first look, outside any transaction).
+pub async fn consecutive(conn: &mut Conn, account_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_failures FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// Which window a count is over.
 #[derive(Debug, Clone, Copy)]
 pub enum Counted<'a> {
