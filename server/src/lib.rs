@@ -133,6 +133,7 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
         },
         webauthn: relying_party(config),
         mailer: mailer(config).map_err(StartupError::Storage)?,
+        source_hints: Default::default(),
     }))
 }
 

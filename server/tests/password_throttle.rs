@@ -13,6 +13,7 @@ on_both_backends!(
     the_owners_browser_is_not_locked_out_by_a_stranger,
     a_known_browser_has_a_budget_of_its_own,
     one_address_is_throttled_across_logins,
+    a_spent_source_is_refused_without_the_database_for_a_second,
     the_hard_cap_needs_a_known_browser_or_an_unlock,
     the_owner_is_told_of_failed_attempts_once,
     a_run_of_failures_is_one_line_of_activity,
@@ -172,6 +173,26 @@ async fn one_address_is_throttled_across_logins(backend: Backend) {
     drop(turn);
     // Another address is not affected.
     fail_from(&app, "127.0.4.2", "nobody99", 1).await;
+}
+
+/// A source this process saw with its budget spent is refused for the
+/// hint's second without asking the database (here closed, so every query
+/// fails): then the database is asked again.
+async fn a_spent_source_is_refused_without_the_database_for_a_second(backend: Backend) {
+    let app = spawn(backend).await;
+    app.state.clock.stop();
+    for i in 0..30 {
+        fail_from(&app, "127.0.4.5", &format!("nobody{i}"), 1).await;
+    }
+    // The refusal that finds the budget spent, and notes it.
+    assert_throttled(&sign_in(&mut app.client_from("127.0.4.5"), "nobody30", WRONG).await);
+    app.state.db.pool.close().await;
+    assert_throttled(&sign_in(&mut app.client_from("127.0.4.5"), "nobody31", WRONG).await);
+    let elsewhere = sign_in(&mut app.client_from("127.0.4.6"), "nobody31", WRONG).await;
+    assert_eq!(elsewhere.status, 503, "{}", elsewhere.body);
+    app.state.clock.advance(1);
+    let asked = sign_in(&mut app.client_from("127.0.4.5"), "nobody32", WRONG).await;
+    assert_eq!(asked.status, 503, "the hint ran out: {}", asked.body);
 }
 
 async fn the_hard_cap_needs_a_known_browser_or_an_unlock(backend: Backend) {

@@ -30,6 +30,7 @@ pub mod request_meta;
 pub mod session;
 pub mod session_list;
 pub mod sign_in;
+pub mod source_hints;
 pub mod state;
 pub mod strength;
 pub mod sweep;

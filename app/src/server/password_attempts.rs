@@ -22,6 +22,7 @@ use super::db::Db;
 use super::events::{self, RequestMeta};
 use super::repo::password_failures::{self, Attempt, Counted};
 use super::repo::{self, Conn};
+use super::source_hints::SourceHints;
 use super::throttle::Window;
 use crate::error::AppError;
 use crate::types::SecurityEventKind;
@@ -63,12 +64,13 @@ pub struct Reserved {
 /// at the hard cap.
 pub async fn reserve(
     db: &Db,
+    hints: &SourceHints,
     attempt: Attempt,
     purpose: Purpose,
     meta: &RequestMeta,
     now: i64,
 ) -> Result<Reserved, AppError> {
-    if let Some(refusal) = refused_on_read(db, &attempt, now).await? {
+    if let Some(refusal) = refused_on_read(db, hints, &attempt, now).await? {
         tracing::warn!(account_id = attempt.account_id, "password attempt refused");
         return Err(refusal);
     }
@@ -77,7 +79,7 @@ pub async fn reserve(
         Some(id) => password_failures::lock_consecutive(&mut tx, id).await?,
         None => 0,
     };
-    if let Some(refusal) = refusal(&mut tx, &attempt, consecutive, now).await? {
+    if let Some(refusal) = refusal(&mut tx, hints, &attempt, consecutive, now).await? {
         if let Some(account_id) = attempt.account_id {
             note_refusal(&mut tx, account_id, meta, now).await?;
         }
@@ -101,6 +103,7 @@ pub async fn reserve(
 /// decides (the reads here may be stale, never wrong in its favour).
 async fn refused_on_read(
     db: &Db,
+    hints: &SourceHints,
     attempt: &Attempt,
     now: i64,
 ) -> Result<Option<AppError>, AppError> {
@@ -109,7 +112,7 @@ async fn refused_on_read(
         Some(id) => password_failures::consecutive(&mut conn, id).await?,
         None => 0,
     };
-    let Some(refusal) = refusal(&mut conn, attempt, consecutive, now).await? else {
+    let Some(refusal) = refusal(&mut conn, hints, attempt, consecutive, now).await? else {
         return Ok(None);
     };
     let noted = match attempt.account_id {
@@ -123,9 +126,11 @@ async fn refused_on_read(
 }
 
 /// Why `attempt` is refused, if a budget it counts in is spent, given the
-/// account's consecutive failures from unknown browsers.
+/// account's consecutive failures from unknown browsers. A source's spent
+/// budget is noted in `hints`.
 async fn refusal(
     conn: &mut Conn,
+    hints: &SourceHints,
     attempt: &Attempt,
     consecutive: i64,
     now: i64,
@@ -135,6 +140,9 @@ async fn refusal(
         None if consecutive >= HARD_CAP => Some(AppError::SignInLocked),
         None => {
             let source = wait(conn, PER_SOURCE, Counted::Source(&attempt.source), now).await?;
+            if let Some(AppError::RateLimited { retry_after }) = source {
+                hints.note(&attempt.source, retry_after, now);
+            }
             let account = match attempt.account_id {
                 Some(id) => wait(conn, PER_ACCOUNT, Counted::Account(id), now).await?,
                 None => None,

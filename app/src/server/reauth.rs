@@ -40,8 +40,15 @@ pub async fn check_password(caller: &Caller, password: String) -> Result<(), App
         source: meta.source(),
     };
     let now = state.clock.now();
-    let reserved =
-        password_attempts::reserve(&state.db, attempt, Purpose::Confirmation, meta, now).await?;
+    let reserved = password_attempts::reserve(
+        &state.db,
+        &state.source_hints,
+        attempt,
+        Purpose::Confirmation,
+        meta,
+        now,
+    )
+    .await?;
     if hashing.verify(password, stored).await? == Verified::No {
         tracing::info!(account_id = account.id, "password confirmation failed");
         reserved.failed(&state.db, meta, now).await?;

@@ -109,6 +109,16 @@ pub async fn password_step(
 ) -> Result<PasswordStep, AppError> {
     let login = validate_offered_login(login)?;
     validate_offered_password(&password)?;
+    // A source this process just saw with its budget spent is refused
+    // before any query, unless the browser is one an account knows (its
+    // budget is its own).
+    let source = meta.source();
+    if session.browser_token().await.is_none()
+        && let Some(refusal) = state.source_hints.refusal(&source, state.clock.now())
+    {
+        tracing::warn!("password attempt refused");
+        return Err(refusal);
+    }
 
     // A login sign-up could never have accepted (a NUL byte, a space...)
     // names no account: it is not looked up (PostgreSQL refuses NUL in
@@ -121,7 +131,6 @@ pub async fn password_step(
         Some((account, hash)) => (Some(account), Some(hash.0)),
         None => (None, None),
     };
-    let source = meta.source();
     let hashing = state.passwords.admit(Lane::Anonymous { source: &source })?;
     let attempt = Attempt {
         account_id: account.as_ref().map(|account| account.id),
@@ -129,8 +138,9 @@ pub async fn password_step(
         source,
     };
     let now = state.clock.now();
+    let hints = &state.source_hints;
     let reserved =
-        password_attempts::reserve(&state.db, attempt, Purpose::SignIn, meta, now).await?;
+        password_attempts::reserve(&state.db, hints, attempt, Purpose::SignIn, meta, now).await?;
     let verdict = hashing.verify(password.clone(), stored).await?;
     let Some(account) = account.filter(|_| verdict != Verified::No) else {
         reserved.failed(&state.db, meta, now).await?;

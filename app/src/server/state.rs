@@ -11,6 +11,7 @@ use super::crypto::Vault;
 use super::db::Db;
 use super::mail::Mailer;
 use super::password::Passwords;
+use super::source_hints::SourceHints;
 use super::webauthn::RelyingParty;
 
 /// Operator settings the app logic needs.
@@ -49,6 +50,8 @@ pub struct Shared {
     pub webauthn: Option<RelyingParty>,
     /// Where the outbox's mail goes.
     pub mailer: Mailer,
+    /// The sources this process saw with their password budget spent.
+    pub source_hints: SourceHints,
 }
 
 impl AppState {
