@@ -177,7 +177,7 @@ async fn one_address_is_throttled_across_logins(backend: Backend) {
 
 /// A source this process saw with its budget spent is refused for the
 /// hint's second without asking the database (here closed, so every query
-/// fails): then the database is asked again.
+/// fails), after a pause: then the database is asked again.
 async fn a_spent_source_is_refused_without_the_database_for_a_second(backend: Backend) {
     let app = spawn(backend).await;
     app.state.clock.stop();
@@ -187,7 +187,12 @@ async fn a_spent_source_is_refused_without_the_database_for_a_second(backend: Ba
     // The refusal that finds the budget spent, and notes it.
     assert_throttled(&sign_in(&mut app.client_from("127.0.4.5"), "nobody30", WRONG).await);
     app.state.db.pool.close().await;
+    let started = std::time::Instant::now();
     assert_throttled(&sign_in(&mut app.client_from("127.0.4.5"), "nobody31", WRONG).await);
+    assert!(
+        started.elapsed() >= app::server::source_hints::PAUSE,
+        "answered after the pause that slows a flood"
+    );
     let elsewhere = sign_in(&mut app.client_from("127.0.4.6"), "nobody31", WRONG).await;
     assert_eq!(elsewhere.status, 503, "{}", elsewhere.body);
     app.state.clock.advance(1);

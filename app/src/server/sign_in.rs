@@ -10,6 +10,7 @@ use super::password::{Lane, Verified};
 use super::password_attempts::{self, Purpose};
 use super::repo::{self, password_failures::Attempt};
 use super::session::Session;
+use super::source_hints;
 use super::strength::validate_strength;
 use super::two_factor::{self, second_step};
 use crate::error::{AppError, Reason};
@@ -110,13 +111,14 @@ pub async fn password_step(
     let login = validate_offered_login(login)?;
     validate_offered_password(&password)?;
     // A source this process just saw with its budget spent is refused
-    // before any query, unless the browser is one an account knows (its
-    // budget is its own).
+    // before any query, after a pause (`source_hints`), unless the browser
+    // is one an account knows (its budget is its own).
     let source = meta.source();
     if session.browser_token().await.is_none()
         && let Some(refusal) = state.source_hints.refusal(&source, state.clock.now())
     {
         tracing::warn!("password attempt refused");
+        tokio::time::sleep(source_hints::PAUSE).await;
         return Err(refusal);
     }
 

@@ -5,6 +5,12 @@
 //! the budget's one authority: a hint lasts [`HINT_SECONDS`] at most, so a
 //! place freed in the window (an attempt in flight that turned out right)
 //! is seen within that time, and every process keeps its own.
+//!
+//! Such a refusal is answered after [`PAUSE`]: a flood from one address
+//! then gets one answer per connection per pause, instead of as many as
+//! the server can write, and leaves the cores to the people signing in.
+//! A paused request holds only its connection, which `--max-connections`
+//! bounds as it bounds any other.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,6 +19,9 @@ use crate::error::AppError;
 
 /// How long a hint is believed.
 pub const HINT_SECONDS: i64 = 1;
+
+/// How long a refusal from a hint waits before it is answered.
+pub const PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Sources remembered at most: past this, hints that ran out are dropped,
 /// and if none did, no new one is taken (the database still answers).
