@@ -47,16 +47,13 @@ pub async fn count(conn: &mut Conn, account_id: i64) -> Result<i64, sqlx::Error>
 }
 
 /// The account's authenticator apps, oldest first.
-pub async fn apps<'c>(
-    db: impl Executor<'c, Database = Any>,
-    account_id: i64,
-) -> Result<Vec<AppSecret>, sqlx::Error> {
+pub async fn apps(conn: &mut Conn, account_id: i64) -> Result<Vec<AppSecret>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, sealed_secret, last_used_step FROM two_factor_methods
          WHERE account_id = $1 AND kind = 'app' ORDER BY id",
     )
     .bind(account_id)
-    .fetch_all(db)
+    .fetch_all(conn)
     .await
 }
 

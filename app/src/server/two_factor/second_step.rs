@@ -5,10 +5,7 @@
 //! Each attempt is one transaction: the throttle's gate first (which
 //! serializes the account's attempts), then the check, then on success the
 //! session signed in under a new token in the same transaction, so a code
-//! is spent exactly when its sign-in lands. What needs no write turn is
-//! done before it: reading the apps' secrets and finding which one made a
-//! code; in the transaction, the app's step is then claimed by a
-//! compare-and-set, which refuses a code another attempt spent meanwhile.
+//! is spent exactly when its sign-in lands.
 
 use subtle::ConstantTimeEq;
 
@@ -105,13 +102,6 @@ pub async fn verify(
         _ => None,
     };
     let now = state.clock.now();
-    let matched = match factor {
-        SecondFactor::Code(input) => Some(match Code::parse(input) {
-            Ok(code) => match_code(state, account.id, &code, now).await?,
-            Err(error) => Err(error),
-        }),
-        _ => None,
-    };
     let tx = state.db.begin_write().await?;
     let at_the_cap = match factor {
         SecondFactor::Code(_) | SecondFactor::SecurityKey { .. } => AtTheCap::Refuse,
@@ -127,11 +117,12 @@ pub async fn verify(
         account_id: account.id,
         now,
     };
-    let checked = match (factor, matched) {
-        (SecondFactor::Code(_), Some(Ok(matched))) => claim_code(&mut attempt, matched).await?,
-        (SecondFactor::Code(_), Some(Err(error))) => Err(error),
-        (SecondFactor::Code(_), None) => return Err(AppError::Internal),
-        (SecondFactor::RecoveryCode(input), _) => match RecoveryCode::parse(input) {
+    let checked = match factor {
+        SecondFactor::Code(input) => match Code::parse(input) {
+            Ok(code) => check_code(state, &mut attempt, &code).await?,
+            Err(error) => Err(error),
+        },
+        SecondFactor::RecoveryCode(input) => match RecoveryCode::parse(input) {
             Ok(code) => check_recovery_code(state, &mut attempt, &code).await?,
             // At the cap, input that cannot be a code records nothing: a
             // stream of it must not keep the account throttled for the
@@ -139,7 +130,7 @@ pub async fn verify(
             Err(error) if capped => return Err(error),
             Err(error) => Err(error),
         },
-        (SecondFactor::SecurityKey { .. }, _) => {
+        SecondFactor::SecurityKey { .. } => {
             let answer = answer.take().ok_or(AppError::Internal)?;
             webauthn::second_step::check(state, attempt.tx, account.id, answer, now)
                 .await?
@@ -181,63 +172,41 @@ struct Attempt<'a> {
     now: i64,
 }
 
-/// The app (of any of the account's authenticator apps) whose secret made
-/// `code`, the step it matched and the app's last used step as read; or
-/// `None`. Each app keeps its own replay guard: a code is spent for the
-/// app whose secret made it.
-struct Matched {
-    app_id: i64,
-    step: i64,
-    last_used_step: i64,
-}
-
-/// Finds the app that made `code`, outside the attempt's transaction (no
-/// write turn is held for the secrets' decryption and the HMACs). The
-/// inner `Err` is a refusal to record; the outer, a failure of our own.
-async fn match_code(
+/// A code from any of the account's authenticator apps. Each app keeps
+/// its own replay guard: a code is spent for the app whose secret made it.
+async fn check_code(
     state: &AppState,
-    account_id: i64,
+    attempt: &mut Attempt<'_>,
     code: &Code,
-    now: i64,
-) -> Result<Result<Option<Matched>, AppError>, AppError> {
-    let apps = repo::methods::apps(&state.db.pool, account_id).await?;
+) -> Result<Checked, AppError> {
+    let (account_id, now) = (attempt.account_id, attempt.now);
+    let apps = repo::methods::apps(attempt.tx, account_id).await?;
     // 2FA was turned off while this sign-in waited: start again.
-    if apps.is_empty() && !super::status(state, account_id).await?.enabled {
+    if apps.is_empty()
+        && !repo::two_factor::status(&mut **attempt.tx, account_id)
+            .await?
+            .enabled
+    {
         return Err(AppError::Unauthorized);
     }
     for app in apps {
         let plain = state
             .vault
             .open(Purpose::TotpSecret, account_id, &app.sealed_secret)?;
-        if let Some(step) = TotpSecret::from_bytes(plain)?.matching_step(code, now) {
-            return Ok(Ok(Some(Matched {
-                app_id: app.id,
-                step,
-                last_used_step: app.last_used_step,
-            })));
+        let Some(step) = TotpSecret::from_bytes(plain)?.matching_step(code, now) else {
+            continue;
+        };
+        // Compare-and-set on the last used step, in the database, as well
+        // as the rule on what this transaction read.
+        let claimed = repo::methods::claim_step(attempt.tx, app.id, step, now).await?;
+        if !is_fresh(step, app.last_used_step) || !claimed {
+            tracing::warn!(account_id, "replayed authentication code refused");
+            return Ok(Err(invalid_code(now)));
         }
+        let kind = SecurityEventKind::SignedInWithCode;
+        return Ok(Ok((Accepted::code(step, now), kind)));
     }
-    Ok(Ok(None))
-}
-
-/// Spends a matched code in the attempt's transaction: a compare-and-set
-/// on the app's last used step, in the database, as well as the rule on
-/// what was read. A code no app made, or one spent already, is refused.
-async fn claim_code(
-    attempt: &mut Attempt<'_>,
-    matched: Option<Matched>,
-) -> Result<Checked, AppError> {
-    let (account_id, now) = (attempt.account_id, attempt.now);
-    let Some(matched) = matched else {
-        return Ok(Err(invalid_code(now)));
-    };
-    let claimed = repo::methods::claim_step(attempt.tx, matched.app_id, matched.step, now).await?;
-    if !is_fresh(matched.step, matched.last_used_step) || !claimed {
-        tracing::warn!(account_id, "replayed authentication code refused");
-        return Ok(Err(invalid_code(now)));
-    }
-    let kind = SecurityEventKind::SignedInWithCode;
-    Ok(Ok((Accepted::code(matched.step, now), kind)))
+    Ok(Err(invalid_code(now)))
 }
 
 async fn check_recovery_code(
