@@ -3,7 +3,9 @@
 //! key (its WebAuthn ceremony begun and finished).
 
 use std::sync::{Arc, Mutex};
+
 use std::time::{Duration, Instant};
+use tokio::sync::Mutex as AsyncMutex;
 
 use serde_json::{Value, json};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
@@ -135,10 +137,13 @@ async fn post_json(request: reqwest::RequestBuilder, body: &Value) -> Option<Val
     response.json().await.ok()
 }
 
-/// An account whose one method is a security key, and the key.
+/// An account whose one method is a security key, and the key. The key
+/// is held for a whole ceremony, as a real one is: two answers signed at
+/// once could reach the server in the other order, and a counter that
+/// goes back is refused as a clone's.
 pub struct KeyAccount {
     pub login: String,
-    key: Mutex<SoftPasskey>,
+    key: AsyncMutex<SoftPasskey>,
 }
 
 /// Signs `login` up and adds a security key as its first method (which
@@ -171,7 +176,7 @@ pub async fn key_account(base: &str, origin: &Url, login: &str) -> KeyAccount {
     browser.call("finish_adding_security_key", &form).await;
     KeyAccount {
         login: login.to_owned(),
-        key: Mutex::new(key),
+        key: AsyncMutex::new(key),
     }
 }
 
@@ -203,6 +208,7 @@ pub async fn security_key_sign_ins(
             let (base, origin, accounts) = (base.clone(), origin.clone(), accounts.clone());
             async move {
                 let cookie = format!("twofold={session}");
+                let mut key = accounts[account].key.lock().await;
                 let Some(start) =
                     rpc(&client, &base, &cookie, "begin_security_key_sign_in", &[]).await
                 else {
@@ -214,12 +220,7 @@ pub async fn security_key_sign_ins(
                 let Ok(options) = serde_json::from_str::<RequestChallengeResponse>(&options) else {
                     return false;
                 };
-                let assertion = accounts[account]
-                    .key
-                    .lock()
-                    .unwrap()
-                    .do_authentication(origin, options);
-                let Ok(assertion) = assertion else {
+                let Ok(assertion) = key.do_authentication(origin, options) else {
                     return false;
                 };
                 let response = serde_json::to_string(&assertion).unwrap_or_default();
