@@ -235,7 +235,7 @@ fn verdict(cells: &[Cell]) -> &'static str {
     let judged: Vec<_> = cells.iter().flatten().map(|(_, met)| *met).collect();
     if judged.is_empty() {
         "not run"
-    } else if judged.iter().any(|met| *met == Some(false)) {
+    } else if judged.contains(&Some(false)) {
         "**missed**"
     } else if judged.iter().all(|met| met.is_none()) {
         "measured"
