@@ -146,8 +146,7 @@ test('a browser without WebAuthn sees no security-key buttons @hydrated-only', a
   await expect(account.getByRole('button', { name: 'Add passkey' })).toHaveCount(0);
 });
 
-test('without JavaScript the sign-in page offers no passkey button', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.use.javaScriptEnabled !== false, 'with JavaScript the button is offered');
+test('without JavaScript the sign-in page offers no passkey button @no-js-only', async ({ page }) => {
   await open(page, '/login');
   await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toBeHidden();
 });
