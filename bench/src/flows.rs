@@ -149,13 +149,8 @@ pub struct KeyAccount {
 /// Signs `login` up and adds a security key as its first method (which
 /// turns 2FA on), as Settings' Add security key does.
 pub async fn key_account(base: &str, origin: &Url, login: &str) -> KeyAccount {
-    let browser = Browser::new(base);
-    browser
-        .call("sign_up", &[("login", login), ("password", PASSWORD)])
-        .await;
-    browser
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
+    let browser = Browser::signed_up(base, login).await;
+    browser.confirm_password().await;
     let begun = browser
         .call("begin_adding_security_key", &[("kind", "security_key")])
         .await;

@@ -252,7 +252,7 @@ async fn measure(
         0
     };
     let secrets = two_factor_accounts(&base, "bench-2fa", LEVELS.len() * verifies).await;
-    let full_sign_in_accounts = if wanted(flows::FULL_SIGN_IN) {
+    let mut full_sign_in_accounts = if wanted(flows::FULL_SIGN_IN) {
         two_factor_accounts(&base, "bench-full", FULL_SIGN_INS).await
     } else {
         Vec::new()
@@ -294,7 +294,6 @@ async fn measure(
     let mut rows = Vec::new();
     let mut login_idle_p99 = None;
     let mut login_under_sign_ins_p99 = None;
-    let mut full_sign_in_accounts = full_sign_in_accounts;
     let mut full_sign_in_steps = Vec::new();
     for (level, connections) in LEVELS.into_iter().enumerate() {
         eprintln!("{name}: {connections} connection(s)");
@@ -607,29 +606,27 @@ fn static_asset(site: &std::path::Path) -> String {
         .expect("the front end's JS file")
 }
 
-/// Drops the database `url` made by [`fresh_database`].
-async fn drop_database(admin: &str, url: &str) {
+/// Runs `sql` (a CREATE or DROP DATABASE) on the server of `admin`.
+async fn administer(admin: &str, sql: &str) {
     use sqlx::Connection;
-    let name = url.rsplit('/').next().expect("URL ends with a database");
     let mut conn = sqlx::PgConnection::connect(admin)
         .await
         .expect("PostgreSQL");
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+    sqlx::query(sql)
         .execute(&mut conn)
         .await
-        .expect("drop the bench database");
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Drops the database `url` made by [`fresh_database`].
+async fn drop_database(admin: &str, url: &str) {
+    let name = url.rsplit('/').next().expect("URL ends with a database");
+    administer(admin, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
 }
 
 async fn fresh_database(admin: &str) -> String {
-    use sqlx::Connection;
     let name = format!("twofold_bench_{}", rand::random::<u32>());
-    let mut conn = sqlx::PgConnection::connect(admin)
-        .await
-        .expect("PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create the bench database");
+    administer(admin, &format!("CREATE DATABASE {name}")).await;
     let (server, _) = admin.rsplit_once('/').expect("URL ends with a database");
     format!("{server}/{name}")
 }

@@ -160,20 +160,30 @@ impl Browser {
         assert!(status.is_success(), "{function}: {status} {body}");
         serde_json::from_str(&body).unwrap_or(Value::Null)
     }
+
+    /// A new browser session signed up as `login`.
+    pub async fn signed_up(base: &str, login: &str) -> Self {
+        let browser = Self::new(base);
+        browser
+            .call("sign_up", &[("login", login), ("password", PASSWORD)])
+            .await;
+        browser
+    }
+
+    /// The password pop-up, answered: what changing 2FA and tokens needs.
+    pub async fn confirm_password(&self) {
+        self.call("confirm_password", &[("password", PASSWORD)])
+            .await;
+    }
 }
 
 /// Signs `login` up; with `two_factor`, enables 2FA and answers its key.
 pub async fn account(base: &str, login: &str, two_factor: bool) -> Option<Vec<u8>> {
-    let browser = Browser::new(base);
-    browser
-        .call("sign_up", &[("login", login), ("password", PASSWORD)])
-        .await;
+    let browser = Browser::signed_up(base, login).await;
     if !two_factor {
         return None;
     }
-    browser
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
+    browser.confirm_password().await;
     let challenge = browser.call("begin_two_factor_setup", &[]).await;
     let key: String = challenge["manual_key"]
         .as_str()
@@ -196,9 +206,7 @@ pub async fn access_token(base: &str, login: &str) -> String {
     browser
         .call("sign_in", &[("login", login), ("password", PASSWORD)])
         .await;
-    browser
-        .call("confirm_password", &[("password", PASSWORD)])
-        .await;
+    browser.confirm_password().await;
     let created = browser
         .call(
             "create_access_token",
