@@ -15,6 +15,9 @@ if (!postgresUrl) {
 // The throttle tests reach the servers "through a proxy" (127.0.0.1, the
 // test browser's own address) that names other client addresses.
 const server = '../target/release/server --site-root ../target/site --log warn --trusted-proxies 127.0.0.1';
+// Each server's log goes to a file that scripts/test prints when a test
+// fails: what the server saw is the other half of a failure's evidence.
+const logTo = (name: string) => `> .tmp/${name}-server.log 2>&1`;
 const chromium = {
   executablePath: '/usr/bin/chromium',
   args: [
@@ -43,7 +46,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry: a test that fails and then passes is listed as flaky, and
+  // scripts/test prints what its page and the servers showed. A rare
+  // failure leaves its evidence without failing the run; one that fails
+  // twice fails it.
+  retries: 1,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
@@ -69,13 +76,13 @@ export default defineConfig({
   ]),
   webServer: [
     {
-      command: `rm -rf .tmp/sqlite && ${server} --addr 127.0.0.1:${sqlitePort} --public-url ${publicUrl(sqlitePort)} --data-dir .tmp/sqlite`,
+      command: `rm -rf .tmp/sqlite && mkdir -p .tmp && ${server} --addr 127.0.0.1:${sqlitePort} --public-url ${publicUrl(sqlitePort)} --data-dir .tmp/sqlite ${logTo('sqlite')}`,
       url: `http://127.0.0.1:${sqlitePort}/login`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: `${server} --addr 127.0.0.1:${postgresPort} --public-url ${publicUrl(postgresPort)} --data-dir .tmp/postgres`,
+      command: `mkdir -p .tmp && ${server} --addr 127.0.0.1:${postgresPort} --public-url ${publicUrl(postgresPort)} --data-dir .tmp/postgres ${logTo('postgres')}`,
       env: { DATABASE_URL: postgresUrl },
       url: `http://127.0.0.1:${postgresPort}/login`,
       reuseExistingServer: false,

@@ -107,3 +107,25 @@ build_site() {
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# After a browser run: what each failed attempt's page showed (the
+# accessibility snapshot Playwright keeps) and the end of each server's
+# log, printed last so that a CI log's tail carries them. After a run that
+# passed, only if an attempt failed (a test that passed on its retry).
+show_e2e_evidence() {
+  local outcome=$1 contexts
+  contexts=$(find end2end/test-results -name error-context.md 2>/dev/null | sort)
+  [ -n "$contexts" ] || [ "$outcome" = failed ] || return 0
+  step "Evidence of the browser run: $outcome"
+  local context
+  for context in $contexts; do
+    note "${context#end2end/test-results/}"
+    sed -n '/^# Test info/,/^# Test source/p' "$context" | sed '$d' | head -80 | sed 's/^/      /'
+  done
+  local log
+  for log in end2end/.tmp/*-server.log; do
+    [ -f "$log" ] || continue
+    note "the last lines of $(basename "$log")"
+    tail -n 40 "$log" | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^/      /'
+  done
+}

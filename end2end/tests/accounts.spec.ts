@@ -46,7 +46,10 @@ test('a taken login gets a clear message, whatever its case', async ({ page }, t
 });
 
 test('the dashboard sends anonymous visitors to sign in', async ({ page }) => {
-  await page.goto('/');
+  // The server itself redirects, so it works without JavaScript too.
+  const response = await page.goto('/');
+  const answer = `${response?.status()} at ${response?.url()}`;
+  expect(response?.request().redirectedFrom()?.url(), `/ was answered ${answer}, not redirected`).toMatch(/\/$/);
   await expect(page).toHaveURL(/\/login$/);
 });
 
