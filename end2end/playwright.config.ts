@@ -15,8 +15,8 @@ if (!postgresUrl) {
 // The throttle tests reach the servers "through a proxy" (127.0.0.1, the
 // test browser's own address) that names other client addresses.
 const server = '../target/release/server --site-root ../target/site --log warn --trusted-proxies 127.0.0.1';
-// Each server's log goes to a file that scripts/test prints when a test
-// fails: what the server saw is the other half of a failure's evidence.
+// Each server's log goes to a file that scripts/test prints when an
+// attempt fails: what the server saw is the other half of the evidence.
 const logTo = (name: string) => `> .tmp/${name}-server.log 2>&1`;
 const chromium = {
   executablePath: '/usr/bin/chromium',

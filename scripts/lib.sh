@@ -120,7 +120,8 @@ show_e2e_evidence() {
   local context
   for context in $contexts; do
     note "${context#end2end/test-results/}"
-    sed -n '/^# Test info/,/^# Test source/p' "$context" | sed '$d' | head -80 | sed 's/^/      /'
+    # awk reads to the end: a reader that stops early would fail the pipe.
+    awk '/^# Test source/ { exit } /^# Test info/ { on = 1 } on && n++ < 80 { print "      " $0 }' "$context"
   done
   local log
   for log in end2end/.tmp/*-server.log; do
