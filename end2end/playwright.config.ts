@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
 // Twofold's browser suite. Every flow runs against a release server on
@@ -17,6 +18,7 @@ if (!postgresUrl) {
 const server = '../target/release/server --site-root ../target/site --log warn --trusted-proxies 127.0.0.1';
 // Each server's log goes to a file that scripts/test prints when an
 // attempt fails: what the server saw is the other half of the evidence.
+mkdirSync('.tmp', { recursive: true });
 const logTo = (name: string) => `> .tmp/${name}-server.log 2>&1`;
 const chromium = {
   executablePath: '/usr/bin/chromium',
@@ -76,13 +78,13 @@ export default defineConfig({
   ]),
   webServer: [
     {
-      command: `rm -rf .tmp/sqlite && mkdir -p .tmp && ${server} --addr 127.0.0.1:${sqlitePort} --public-url ${publicUrl(sqlitePort)} --data-dir .tmp/sqlite ${logTo('sqlite')}`,
+      command: `rm -rf .tmp/sqlite && ${server} --addr 127.0.0.1:${sqlitePort} --public-url ${publicUrl(sqlitePort)} --data-dir .tmp/sqlite ${logTo('sqlite')}`,
       url: `http://127.0.0.1:${sqlitePort}/login`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: `mkdir -p .tmp && ${server} --addr 127.0.0.1:${postgresPort} --public-url ${publicUrl(postgresPort)} --data-dir .tmp/postgres ${logTo('postgres')}`,
+      command: `${server} --addr 127.0.0.1:${postgresPort} --public-url ${publicUrl(postgresPort)} --data-dir .tmp/postgres ${logTo('postgres')}`,
       env: { DATABASE_URL: postgresUrl },
       url: `http://127.0.0.1:${postgresPort}/login`,
       reuseExistingServer: false,

@@ -3,11 +3,10 @@
 //! key (its WebAuthn ceremony begun and finished).
 
 use std::sync::{Arc, Mutex};
-
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex as AsyncMutex;
 
 use serde_json::{Value, json};
+use tokio::sync::Mutex as AsyncMutex;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::prelude::{
     CreationChallengeResponse, RequestChallengeResponse, Url,

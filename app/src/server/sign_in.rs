@@ -10,7 +10,6 @@ use super::password::{Lane, Verified};
 use super::password_attempts::{self, Purpose};
 use super::repo::{self, password_failures::Attempt};
 use super::session::Session;
-use super::source_hints;
 use super::strength::validate_strength;
 use super::two_factor::{self, second_step};
 use crate::error::{AppError, Reason};
@@ -115,10 +114,8 @@ pub async fn password_step(
     // is one an account knows (its budget is its own).
     let source = meta.source();
     if session.browser_token().await.is_none()
-        && let Some(refusal) = state.source_hints.refusal(&source, state.clock.now())
+        && let Some(refusal) = state.source_hints.refuse(&source, state.clock.now()).await
     {
-        tracing::warn!("password attempt refused");
-        tokio::time::sleep(source_hints::PAUSE).await;
         return Err(refusal);
     }
 

@@ -51,6 +51,15 @@ impl SourceHints {
         })
     }
 
+    /// [`refusal`](Self::refusal), answered after [`PAUSE`] (and logged as
+    /// the database's refusals are).
+    pub async fn refuse(&self, source: &str, now: i64) -> Option<AppError> {
+        let refusal = self.refusal(source, now)?;
+        tracing::warn!("password attempt refused");
+        tokio::time::sleep(PAUSE).await;
+        Some(refusal)
+    }
+
     /// The database said `source` must wait `retry_after` seconds from `now`.
     pub fn note(&self, source: &str, retry_after: u64, now: i64) {
         let lifts_at = now + i64::try_from(retry_after).unwrap_or(i64::MAX / 2);
